@@ -1,0 +1,19 @@
+// Builds what Node and Electron run: the CLI, the Electron main process and preload, and
+// the built-in plugins. Type checking is separate (`npm run typecheck`); esbuild only strips types.
+import { build } from 'esbuild';
+import { readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'linked', logLevel: 'warning', packages: 'external' };
+
+const plugins = readdirSync('plugins', { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join('plugins', d.name, 'src', 'index.ts')))
+  .map((d) => d.name);
+
+await Promise.all([
+  build({ ...common, format: 'esm', entryPoints: { 'cli/main': 'src-main/cli/main.ts', 'main/index': 'src-main/index.ts' }, outdir: 'out', external: ['electron'] }),
+  build({ ...common, format: 'cjs', entryPoints: { 'preload/index': 'src-main/preload/index.ts' }, outdir: 'out', outExtension: { '.js': '.cjs' }, external: ['electron'] }),
+  ...plugins.map((id) =>
+    build({ ...common, format: 'esm', entryPoints: [join('plugins', id, 'src', 'index.ts')], outfile: join('plugins', id, 'dist', 'index.js') }),
+  ),
+]);

@@ -1,0 +1,326 @@
+/**
+ * THE plugin contract of Lifeboat, version 1.
+ *
+ * A plugin is a folder with a `package.json` whose `lifeboat` field describes it, and a
+ * module (its `main`) that exports `plugin`, an object implementing {@link LifeboatPlugin}.
+ * The host hands the plugin everything it works with through a context: the target's
+ * options, the machine it works on, the archive, progress, a logger, a cancellation signal
+ * and `confirm`. A plugin never sees the archive's passphrase or keys.
+ *
+ * Evolution is add-only: members are added, never removed or changed in meaning, and the
+ * minor version of {@link PLUGIN_API_VERSION} goes up with each addition.
+ *
+ * @example A drop-in plugin in plain JavaScript, no build step:
+ * ```js
+ * // ~/.local/share/lifeboat/plugins/notes/package.json
+ * // { "name": "lifeboat-plugin-notes", "version": "1.0.0", "type": "module",
+ * //   "lifeboat": { "id": "notes", "displayName": "Notes folder", "apiVersion": "^1.0.0",
+ * //                 "main": "index.js",
+ * //                 "options": { "type": "object", "required": ["dir"],
+ * //                              "properties": { "dir": { "type": "string" } } } } }
+ * export const plugin = {
+ *   async probe(ctx) { return { reachable: true, running: true }; },
+ *   async backup(ctx) { await ctx.archive.addDirectory(ctx.target.options.dir, 'notes'); },
+ *   async restore(ctx) { await ctx.archive.extractTo(ctx.target.options.dir, { strip: 'notes' }); },
+ * };
+ * ```
+ */
+import type { Readable } from 'node:stream';
+import type { Manifest, ManifestEntry } from '../shared/models/manifest.js';
+import type { ProgressSink } from '../shared/models/progress.js';
+
+/** The version of this contract. Plugins declare a semver range of it as `apiVersion`. */
+export const PLUGIN_API_VERSION = '1.0.0';
+
+/**
+ * The `lifeboat` field of a plugin's `package.json`.
+ *
+ * @example
+ * ```json
+ * { "id": "juju-client", "displayName": "Juju client directory", "apiVersion": "^1.0.0",
+ *   "main": "dist/index.js",
+ *   "options": { "type": "object", "properties": {
+ *     "dir": { "type": "string", "description": "Folder to back up" },
+ *     "sudoPassword": { "type": "string", "secret": true } } } }
+ * ```
+ */
+export interface PluginManifest {
+  /** Unique id, lowercase letters, digits and dashes; used in configs and archive manifests. */
+  readonly id: string;
+  /** Name shown to operators. */
+  readonly displayName: string;
+  /** Semver range of {@link PLUGIN_API_VERSION} the plugin works with, e.g. `^1.0.0`. */
+  readonly apiVersion: string;
+  /** Module to load, relative to the plugin folder (ESM, or CommonJS with `exports.plugin`). */
+  readonly main: string;
+  /**
+   * JSON Schema (draft 2020-12 subset) of the target's options. A property with
+   * `"secret": true` holds a secret (a password): it is stored protected and redacted in
+   * archive manifests and logs.
+   */
+  readonly options: JsonSchemaObject;
+  /** One line shown under the name. */
+  readonly description?: string;
+}
+
+/** A JSON Schema of an object; `secret: true` on a property marks a secret. */
+export interface JsonSchemaObject {
+  readonly type: 'object';
+  readonly properties?: Readonly<Record<string, JsonSchemaProperty>>;
+  readonly required?: readonly string[];
+  readonly additionalProperties?: boolean;
+  readonly [key: string]: unknown;
+}
+
+/** One option's schema. */
+export interface JsonSchemaProperty {
+  readonly type?: string | readonly string[];
+  readonly description?: string;
+  readonly default?: unknown;
+  /** True for passwords and other secrets. */
+  readonly secret?: boolean;
+  readonly [key: string]: unknown;
+}
+
+/**
+ * What a plugin module exports as `plugin`.
+ *
+ * @example
+ * ```ts
+ * export const plugin: LifeboatPlugin = {
+ *   probe: async (ctx) => ({ reachable: true, running: true, version: '2.9' }),
+ *   backup: async (ctx) => { await ctx.archive.addDirectory('/srv/app', 'app'); },
+ *   restore: async (ctx) => { await ctx.archive.extractTo('/srv', { paths: ['app'] }); },
+ * };
+ * ```
+ */
+export interface LifeboatPlugin {
+  /** Is the target reachable, is it running, which version? Must not change anything. */
+  probe(ctx: ProbeContext): Promise<ProbeResult>;
+  /**
+   * Put the target's state into `ctx.archive`, in the target's own native layout. Whatever
+   * the plugin stops, it starts again before returning or throwing, canceled or not.
+   */
+  backup(ctx: BackupContext): Promise<BackupResult | void>;
+  /**
+   * Put the archive's state back onto the target. Ask `ctx.confirm` before each
+   * destructive step; keep a way back (move aside, do not delete) where the target allows it.
+   */
+  restore(ctx: RestoreContext): Promise<RestoreResult | void>;
+  /** Optional plugin-specific check of an archive beyond the host's integrity check. */
+  verify?(ctx: VerifyContext): Promise<VerifyResult>;
+}
+
+/** What every context has. */
+export interface PluginContext {
+  /** The configured target: its name and options (secrets included, for the plugin's own use). */
+  readonly target: { readonly name: string; readonly options: Readonly<Record<string, unknown>> };
+  /** The machine Lifeboat itself runs on. */
+  readonly local: LocalMachine;
+  readonly log: Logger;
+  /** Report phases, bytes and items; the host throttles and computes rate and ETA. */
+  readonly progress: ProgressSink;
+  /** Fires on cancel. Stop soon, undo what you did (restart what you stopped), then throw. */
+  readonly signal: AbortSignal;
+  /**
+   * Ask the operator before a destructive step. Resolves false when declined; in
+   * non-interactive runs it resolves true only when the operator passed `--yes`.
+   *
+   * @example
+   * ```ts
+   * if (!(await ctx.confirm(`Replace ${dir}? The current one is kept as ${aside}.`))) return;
+   * ```
+   */
+  confirm(question: string): Promise<boolean>;
+}
+
+export type ProbeContext = PluginContext;
+
+export interface ProbeResult {
+  readonly reachable: boolean;
+  readonly running: boolean;
+  readonly version?: string;
+  /** A sentence for the operator, e.g. why it is unreachable. */
+  readonly detail?: string;
+}
+
+export interface BackupContext extends PluginContext {
+  readonly archive: ArchiveSink;
+}
+
+export interface BackupResult {
+  /** Seconds the target was stopped or halted, if it was. */
+  readonly downtimeSeconds?: number;
+  /** Lines for the operator's summary. */
+  readonly notes?: readonly string[];
+}
+
+export interface RestoreContext extends PluginContext {
+  readonly archive: ArchiveSource;
+}
+
+export interface RestoreResult {
+  readonly downtimeSeconds?: number;
+  readonly notes?: readonly string[];
+}
+
+export interface VerifyContext extends PluginContext {
+  readonly archive: ArchiveSource;
+}
+
+export interface VerifyResult {
+  readonly ok: boolean;
+  readonly problems: readonly string[];
+}
+
+/**
+ * Where a backup's content goes. Entries are hashed (SHA-256) as they stream in and listed
+ * in the archive's manifest; nothing is buffered whole or written in the clear.
+ */
+export interface ArchiveSink {
+  /**
+   * Add one local file (or symlink) as `archivePath`.
+   * @example `await ctx.archive.addFile('/etc/app.conf', 'etc/app.conf')`
+   */
+  addFile(localPath: string, archivePath: string, options?: AddOptions): Promise<void>;
+  /**
+   * Add a local directory, recursively, as `archivePath` (the directory itself is an entry,
+   * so empty folders and its mode survive). Keeps modes, mtimes, symlinks (not followed),
+   * hard links, and ownership. Unreadable files fail the call with an AppError
+   * `unreadable-files` listing them, after the walk, never a silent partial backup.
+   * @example `await ctx.archive.addDirectory(home + '/.juju', '.juju', { exclude: ['local'] })`
+   */
+  addDirectory(localPath: string, archivePath: string, options?: AddDirectoryOptions): Promise<void>;
+  /**
+   * Add every entry of a tar stream produced elsewhere (`tar -c` over SSH, Docker's archive
+   * API), under `prefix`. Entries are re-packed and hashed; devices and fifos are skipped
+   * with a warning.
+   * @example `await ctx.archive.addTarStream(await container.getArchive({ path: '/data' }), { prefix: 'volumes/app' })`
+   */
+  addTarStream(stream: Readable, options?: AddTarStreamOptions): Promise<void>;
+  /**
+   * Add generated content, e.g. a metadata file in the target's own format.
+   * @example `await ctx.archive.addBuffer('juju-backup/metadata.json', JSON.stringify(meta))`
+   */
+  addBuffer(archivePath: string, data: Buffer | string, options?: AddOptions): Promise<void>;
+  /**
+   * Add a stream of unknown length (a database dump) as a regular file. The host spools it
+   * through an encrypted temporary file when needed, never in the clear.
+   * @example `await ctx.archive.addStream('postgres.sql.gz', dumpStream)`
+   */
+  addStream(archivePath: string, stream: Readable, options?: AddOptions): Promise<void>;
+  /** Record plugin-specific facts in the manifest's `metadata`. */
+  setMetadata(key: string, value: unknown): void;
+}
+
+export interface AddOptions {
+  readonly mode?: number;
+  /** Defaults to now for generated content, the file's own mtime otherwise. */
+  readonly mtime?: Date;
+  readonly uid?: number;
+  readonly gid?: number;
+}
+
+export interface AddDirectoryOptions {
+  /**
+   * Paths relative to the directory to leave out, with `*` and `**` globs
+   * (e.g. `local`, `logs/*`, `** /cache` without the space).
+   */
+  readonly exclude?: readonly string[];
+}
+
+export interface AddTarStreamOptions {
+  /** Put every entry under this archive folder. */
+  readonly prefix?: string;
+  /** Entry paths (after the prefix is removed) to leave out; same globs as addDirectory. */
+  readonly exclude?: readonly string[];
+}
+
+/**
+ * A backup being restored. The host has already verified it end to end before calling
+ * `restore`, and every read is checked again as it streams.
+ */
+export interface ArchiveSource {
+  readonly manifest: Manifest;
+  /**
+   * Stream the entries in archive order. Each file's `body` must be consumed (or
+   * `body.resume()`d) before the next entry arrives. Data is untrusted until the iteration
+   * finishes without throwing: write to a staging place, move into place at the end.
+   */
+  entries(options?: { readonly paths?: readonly string[] }): AsyncIterable<ArchiveEntry>;
+  /**
+   * Extract safely into `destination`: into a staging folder beside it first, then moved
+   * into place only when the whole archive passed its integrity check. Refuses absolute
+   * paths, `..`, links out of the destination, devices. Existing files are never
+   * overwritten: `destination` itself must not exist, or must be an empty folder
+   * (move the old one aside first).
+   * @example `await ctx.archive.extractTo('/home/ops/.juju', { strip: '.juju' })`
+   */
+  extractTo(destination: string, options?: ExtractOptions): Promise<ExtractResult>;
+}
+
+export interface ArchiveEntry {
+  readonly path: string;
+  readonly type: ManifestEntry['type'];
+  readonly size: number;
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly mtime: Date;
+  readonly linkname?: string;
+  /** File content; present for files only. */
+  readonly body?: Readable;
+}
+
+export interface ExtractOptions {
+  /** Only these archive paths (a folder selects everything under it). */
+  readonly paths?: readonly string[];
+  /** Remove this leading folder from every path (entries outside it are skipped). */
+  readonly strip?: string;
+  /** Restore uid/gid (only effective as root). Default: true when running as root. */
+  readonly preserveOwner?: boolean;
+}
+
+export interface ExtractResult {
+  readonly files: number;
+  readonly bytes: number;
+  readonly destination: string;
+}
+
+/** The machine Lifeboat runs on. */
+export interface LocalMachine {
+  readonly homedir: string;
+  /** True when running as root (uid 0). */
+  readonly isRoot: boolean;
+  /** Environment of the Lifeboat process, without Lifeboat's own secrets. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Run a program (no shell) and collect its output; killed on cancel. Rejects with an
+   * AppError carrying the exit code and last stderr lines when it exits non-zero.
+   * @example `const { stdout } = await ctx.local.exec('juju', ['version'])`
+   */
+  exec(command: string, args: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+}
+
+export interface ExecOptions {
+  readonly cwd?: string;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly input?: string | Buffer;
+  /** Resolve instead of rejecting on a non-zero exit. */
+  readonly allowFailure?: boolean;
+}
+
+export interface ExecResult {
+  readonly code: number | null;
+  readonly signal: string | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Lines go to the job's log with a timestamp; never log secrets. */
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
