@@ -45,7 +45,7 @@ export async function openStore(dir: string): Promise<void> {
 }
 
 export function isArchiveFileName(name: string): boolean {
-  return name.endsWith(ENCRYPTED_SUFFIX) || name.endsWith(PLAIN_SUFFIX);
+  return !name.startsWith('.') && (name.endsWith(ENCRYPTED_SUFFIX) || name.endsWith(PLAIN_SUFFIX));
 }
 
 /** Lock file that marks a stem as being written by a live process. */
@@ -92,7 +92,7 @@ function stemOf(name: string): string {
 
 /**
  * Removes `.partial` files of runs that died (their lock's process is gone), stale locks,
- * and sidecars whose archive does not exist. Returns the names removed.
+ * unfinished imports, and sidecars whose archive does not exist. Returns the names removed.
  */
 export async function cleanupStore(dir: string): Promise<string[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
@@ -109,7 +109,8 @@ export async function cleanupStore(dir: string): Promise<string[]> {
       (name.endsWith('.index.gpg') || name.endsWith('.index.json') || name.endsWith('.lifeboat.json')) &&
       !present.has(stem + ENCRYPTED_SUFFIX) &&
       !present.has(stem + PLAIN_SUFFIX);
-    if (name.endsWith(PARTIAL_SUFFIX) || name.endsWith('.lock') || orphanSidecar) {
+    const deadImport = name.startsWith('.importing-');
+    if (name.endsWith(PARTIAL_SUFFIX) || name.endsWith('.lock') || orphanSidecar || deadImport) {
       await rm(join(dir, name), { force: true, recursive: true });
       removed.push(name);
     }

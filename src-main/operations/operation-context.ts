@@ -1,0 +1,26 @@
+import type { Logger, PluginContext } from '../plugin-host/plugin-api.js';
+import type { ProgressSink } from '../shared/models/progress.js';
+import type { TargetConfig } from '../shared/models/target.js';
+import { createLocalMachine } from '../transport/local/index.js';
+
+/** What a job gives an operation (the engine's JobContext is one). */
+export interface OperationContext {
+  readonly signal: AbortSignal;
+  readonly progress: ProgressSink;
+  readonly log: Logger;
+}
+
+/** Asks the operator a yes/no question; the CLI prompts or honours --yes, the window shows a dialog. */
+export type Confirm = (question: string) => Promise<boolean>;
+
+/** The part of a plugin context every operation builds the same way. */
+export function basePluginContext(target: TargetConfig, options: Record<string, unknown>, op: OperationContext, confirm: Confirm): PluginContext {
+  return {
+    target: { name: target.name, options },
+    local: createLocalMachine({ signal: op.signal }),
+    log: op.log,
+    progress: op.progress,
+    signal: op.signal,
+    confirm,
+  };
+}
