@@ -1,0 +1,9 @@
+/**
+ * The Electron shell's windows and app-wide rules: the main window, the `app://lifeboat/`
+ * protocol that serves the renderer, navigation and permission rules, the single-instance lock.
+ */
+export * from './app-protocol.js';
+export * from './main-window.js';
+export * from './renderer-files.js';
+export * from './security-rules.js';
+export * from './single-instance.js';
