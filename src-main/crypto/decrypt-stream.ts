@@ -1,0 +1,182 @@
+import { createDecipheriv, getCiphers } from 'node:crypto';
+import { Readable } from 'node:stream';
+import * as openpgp from 'openpgp';
+import { AppError, isAppError } from '../shared/app-error.js';
+import { dearmorPrefix, isArmored, parseMessageHead, type MessageHead } from './openpgp-head.js';
+import type { Decryption } from './types.js';
+
+// Stream the plaintext as it is decrypted (openpgp would otherwise hold the whole message
+// until the integrity check): callers treat it as untrusted until the stream ends cleanly,
+// which is when the modification detection code has been checked.
+const STREAMING = { allowUnauthenticatedStream: true } as const;
+const MAX_HEAD = 1024 * 1024;
+
+/**
+ * Decrypts an OpenPGP message (binary or armored) as a stream. Errors come out as stream
+ * errors: `wrong-passphrase` or `no-key` before any plaintext, `integrity` at the end when
+ * the archive was damaged or tampered with (everything read before then is untrusted).
+ */
+export function decryptStream(input: Readable, dec: Decryption): Readable {
+  const iterator = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let inputError: unknown;
+  async function* plaintext(): AsyncGenerator<Buffer> {
+    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    try {
+      const { head, chunks } = await readHead(iterator, (e) => (inputError = e));
+      const armored = chunks.length > 0 && isArmored(chunks[0]!);
+      const web = webStreamOf(chunks, iterator, (e) => (inputError = e), armored);
+      const message = armored
+        ? await openpgp.readMessage({ armoredMessage: web as ReadableStream<string>, config: STREAMING })
+        : await openpgp.readMessage({ binaryMessage: web as ReadableStream<Uint8Array>, config: STREAMING });
+      const sessionKeys = await sessionKeysFor(message, head, dec);
+      const { data } = await openpgp.decrypt({ message, sessionKeys, format: 'binary', config: STREAMING });
+      reader = (data as ReadableStream<Uint8Array>).getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        yield Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+      }
+    } catch (e) {
+      throw inputError ?? mapDecryptError(e);
+    } finally {
+      reader?.cancel().catch(() => {});
+      input.destroy();
+    }
+  }
+  return Readable.from(plaintext(), { objectMode: false });
+}
+
+/** Decrypts a whole (small) message, e.g. an index sidecar. Same errors as {@link decryptStream}. */
+export async function decryptBytes(data: Uint8Array, dec: Decryption): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of decryptStream(Readable.from([Buffer.from(data)]), dec)) chunks.push(chunk as Buffer);
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+async function readHead(
+  iterator: AsyncIterator<Buffer>,
+  onError: (e: unknown) => void,
+): Promise<{ head: MessageHead; chunks: Buffer[] }> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await iterator.next();
+    } catch (e) {
+      onError(e);
+      throw e;
+    }
+    if (!next.done) {
+      chunks.push(Buffer.from(next.value));
+      total += next.value.length;
+    }
+    const bytes = Buffer.concat(chunks);
+    const binary = isArmored(bytes) ? dearmorPrefix(bytes) : bytes;
+    const result = binary ? parseMessageHead(binary) : { status: 'need-more' as const };
+    if (result.status === 'ok') return { head: result.head, chunks };
+    if (result.status === 'not-encrypted' || next.done || total > MAX_HEAD) {
+      throw new AppError('integrity', 'This is not an OpenPGP-encrypted archive, or its start is damaged. Nothing from it was kept.');
+    }
+  }
+}
+
+/** A pull-based web stream over the already-read chunks and the rest of the input (keeps backpressure). */
+function webStreamOf(
+  chunks: Buffer[],
+  iterator: AsyncIterator<Buffer>,
+  onError: (e: unknown) => void,
+  armored: boolean,
+): ReadableStream<Uint8Array | string> {
+  const pending = [...chunks];
+  const decoder = new TextDecoder('latin1');
+  const convert = (b: Buffer): Uint8Array | string => (armored ? decoder.decode(b, { stream: true }) : new Uint8Array(b));
+  return new ReadableStream<Uint8Array | string>(
+    {
+      async pull(controller) {
+        const first = pending.shift();
+        if (first) return controller.enqueue(convert(first));
+        try {
+          const next = await iterator.next();
+          if (next.done) controller.close();
+          else controller.enqueue(convert(next.value));
+        } catch (e) {
+          onError(e);
+          controller.error(e);
+        }
+      },
+      async cancel() {
+        await iterator.return?.();
+      },
+    },
+    { highWaterMark: 1 },
+  );
+}
+
+async function sessionKeysFor(
+  message: openpgp.Message<unknown>,
+  head: MessageHead,
+  dec: Decryption,
+): Promise<openpgp.SessionKey[]> {
+  const byPassphrase = head.sessionKeyPackets.some((p) => p.kind === 'skesk');
+  const recipients = head.sessionKeyPackets.flatMap((p) => (p.kind === 'pkesk' ? [p.keyId] : []));
+  const message_ = message as openpgp.Message<openpgp.MaybeStream<openpgp.Data>>;
+  if (byPassphrase && dec.passphrase !== undefined) {
+    const keys = await openpgp.decryptSessionKeys({ message: message_, passwords: [dec.passphrase] }).catch(() => []);
+    const good = keys.filter((k) => quickCheck(head, k));
+    if (good.length > 0) return good.map(toSessionKey);
+  }
+  if (recipients.length > 0 && dec.privateKeys && dec.privateKeys.length > 0) {
+    const keys = await openpgp
+      .decryptSessionKeys({ message: message_, decryptionKeys: [...dec.privateKeys] })
+      .catch(() => []);
+    const good = keys.filter((k) => quickCheck(head, k));
+    if (good.length > 0) return good.map(toSessionKey);
+  }
+  if (byPassphrase && dec.passphrase !== undefined) {
+    throw new AppError('wrong-passphrase', 'The passphrase does not open this archive. Check it (letters, case, spaces) and try again; the passphrase is the one set for this target when the backup was made.');
+  }
+  if (byPassphrase) {
+    throw new AppError('secret-required', 'This archive is encrypted with a passphrase. Give the passphrase to open it.');
+  }
+  const ids = recipients.join(', ');
+  throw new AppError('no-key', `This archive is encrypted to the key${recipients.length === 1 ? '' : 's'} ${ids}, and none of the private keys given is one of them. Import or choose the private key with that ID (gpg --list-secret-keys --keyid-format long shows IDs).`);
+}
+
+function toSessionKey(k: openpgp.DecryptedSessionKey): openpgp.SessionKey {
+  return { data: k.data, algorithm: k.algorithm as openpgp.enums.symmetricNames };
+}
+
+const NODE_CIPHERS: Readonly<Record<string, string>> = {
+  aes128: 'aes-128-cfb',
+  aes192: 'aes-192-cfb',
+  aes256: 'aes-256-cfb',
+  camellia128: 'camellia-128-cfb',
+  camellia192: 'camellia-192-cfb',
+  camellia256: 'camellia-256-cfb',
+};
+
+/**
+ * OpenPGP's quick check: in a SEIPD v1 packet, the last two bytes of the random prefix are
+ * repeated. gpg-made passphrase archives have no other check of the key, so without this
+ * a wrong passphrase would only show as "damaged" after reading the whole archive.
+ */
+function quickCheck(head: MessageHead, key: openpgp.DecryptedSessionKey): boolean {
+  if (head.dataTag !== 18 || head.dataStart[0] !== 1 || !key.algorithm) return true;
+  const cipher = NODE_CIPHERS[key.algorithm];
+  if (!cipher || !getCiphers().includes(cipher)) return true; // the integrity check at the end still applies
+  const blockSize = 16;
+  if (key.data.length * 8 !== Number(cipher.split('-')[1])) return false;
+  const decipher = createDecipheriv(cipher, key.data, Buffer.alloc(blockSize));
+  const prefix = decipher.update(head.dataStart.subarray(1, 1 + blockSize + 2));
+  return prefix[blockSize - 2] === prefix[blockSize] && prefix[blockSize - 1] === prefix[blockSize + 1];
+}
+
+function mapDecryptError(e: unknown): unknown {
+  if (isAppError(e)) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  if (/Modification detected|not authenticated|Authentication tag/i.test(message)) {
+    return new AppError('integrity', 'The archive is damaged or was tampered with: its integrity check failed. Nothing from it was kept; use another copy of this backup.', { cause: e });
+  }
+  return new AppError('integrity', `The archive is damaged or was tampered with: ${message.replace(/^Error decrypting message: /, '')}. Nothing from it was kept; use another copy of this backup.`, { cause: e });
+}
