@@ -1,0 +1,170 @@
+/**
+ * Turns a job's raw progress updates into snapshots the UI and CLI show: counters, a rate
+ * over the last few seconds, ETA and percent when a total is known, and change events
+ * throttled to about ten a second (the first at once, the last never lost).
+ */
+import type { ProgressSink, ProgressSnapshot, ProgressUpdate } from '../shared/models/progress.js';
+import type { Clock } from './clock.js';
+import { systemClock } from './clock.js';
+
+export interface ProgressTrackerOptions {
+  readonly onChange: (snapshot: ProgressSnapshot) => void;
+  readonly clock?: Clock;
+  /** Minimum time between change events. */
+  readonly intervalMs?: number;
+  /** Span of the sliding window the rate is computed over. */
+  readonly rateWindowMs?: number;
+}
+
+export interface ProgressTracker {
+  readonly sink: ProgressSink;
+  /** The latest state, computed now (not throttled). */
+  snapshot(): ProgressSnapshot | undefined;
+  /** Emit a pending change now (e.g. when the job ends). */
+  flush(): void;
+  /** Stop emitting; later updates are ignored. */
+  dispose(): void;
+}
+
+interface Sample {
+  readonly t: number;
+  readonly bytes: number;
+  readonly items: number;
+}
+
+/** A rate needs this much history, so the first instants do not show wild numbers. */
+const MIN_RATE_SPAN_MS = 500;
+
+export function createProgressTracker(options: ProgressTrackerOptions): ProgressTracker {
+  const clock = options.clock ?? systemClock;
+  const intervalMs = options.intervalMs ?? 100;
+  const rateWindowMs = options.rateWindowMs ?? 5_000;
+
+  let started = false;
+  let phase = '';
+  let bytesDone = 0;
+  let bytesTotal: number | undefined;
+  let itemsDone = 0;
+  let itemsTotal: number | undefined;
+  let currentItem: string | undefined;
+  let samples: Sample[] = [];
+
+  let lastEmit: number | undefined;
+  let timer: unknown;
+  let pending = false;
+  let disposed = false;
+
+  const addSample = (): void => {
+    const t = clock.now();
+    samples.push({ t, bytes: bytesDone, items: itemsDone });
+    // Keep one sample older than the window as the baseline the rate is measured from.
+    while (samples.length > 2 && (samples[1] as Sample).t <= t - rateWindowMs) samples.shift();
+  };
+
+  const rates = (): { bytes?: number; items?: number } => {
+    const first = samples[0];
+    const last = samples[samples.length - 1];
+    if (!first || !last) return {};
+    const span = last.t - first.t;
+    if (span < MIN_RATE_SPAN_MS) return {};
+    return { bytes: ((last.bytes - first.bytes) * 1000) / span, items: ((last.items - first.items) * 1000) / span };
+  };
+
+  const snapshot = (): ProgressSnapshot | undefined => {
+    if (!started) return undefined;
+    const rate = rates();
+    let percent: number | undefined;
+    let etaSeconds: number | undefined;
+    if (bytesTotal !== undefined && bytesTotal > 0) {
+      percent = Math.min(100, (bytesDone / bytesTotal) * 100);
+      if (rate.bytes !== undefined && rate.bytes > 0) etaSeconds = Math.max(0, (bytesTotal - bytesDone) / rate.bytes);
+    } else if (itemsTotal !== undefined && itemsTotal > 0) {
+      percent = Math.min(100, (itemsDone / itemsTotal) * 100);
+      if (rate.items !== undefined && rate.items > 0) etaSeconds = Math.max(0, (itemsTotal - itemsDone) / rate.items);
+    }
+    return {
+      phase,
+      bytesDone,
+      itemsDone,
+      ...(bytesTotal !== undefined ? { bytesTotal } : {}),
+      ...(itemsTotal !== undefined ? { itemsTotal } : {}),
+      ...(currentItem !== undefined ? { currentItem } : {}),
+      ...(rate.bytes !== undefined ? { rate: rate.bytes } : {}),
+      ...(etaSeconds !== undefined ? { etaSeconds } : {}),
+      ...(percent !== undefined ? { percent } : {}),
+    };
+  };
+
+  const emit = (): void => {
+    pending = false;
+    if (timer !== undefined) {
+      clock.clearTimeout(timer);
+      timer = undefined;
+    }
+    lastEmit = clock.now();
+    const snap = snapshot();
+    if (snap) options.onChange(snap);
+  };
+
+  const changed = (): void => {
+    const now = clock.now();
+    if (lastEmit === undefined || now - lastEmit >= intervalMs) {
+      emit();
+      return;
+    }
+    pending = true;
+    // One timer per throttle window delivers the latest state, so the last update is never lost.
+    if (timer === undefined) timer = clock.setTimeout(emit, lastEmit + intervalMs - now);
+  };
+
+  const apply = (update: ProgressUpdate): void => {
+    started = true;
+    switch (update.kind) {
+      case 'phase':
+        // A new phase counts from zero: totals belong to the phase that announced them.
+        phase = update.phase;
+        bytesDone = 0;
+        itemsDone = 0;
+        bytesTotal = update.bytesTotal;
+        itemsTotal = update.itemsTotal;
+        currentItem = undefined;
+        samples = [];
+        break;
+      case 'bytes':
+        bytesDone = update.done;
+        if (update.total !== undefined) bytesTotal = update.total;
+        break;
+      case 'item':
+        currentItem = update.path;
+        // Without a count, each item update is one more item.
+        itemsDone = update.itemsDone ?? itemsDone + 1;
+        break;
+      default:
+        return assertUnknownUpdate(update);
+    }
+    addSample();
+  };
+
+  return {
+    sink: {
+      report(update) {
+        if (disposed) return;
+        apply(update);
+        changed();
+      },
+    },
+    snapshot,
+    flush() {
+      if (pending && !disposed) emit();
+    },
+    dispose() {
+      disposed = true;
+      pending = false;
+      if (timer !== undefined) clock.clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
+
+// Plugins are plain JavaScript too: an unknown kind is ignored rather than failing the job.
+function assertUnknownUpdate(_update: never): void {}
