@@ -120,7 +120,7 @@ async function sessionKeysFor(
 ): Promise<openpgp.SessionKey[]> {
   const byPassphrase = head.sessionKeyPackets.some((p) => p.kind === 'skesk');
   const recipients = head.sessionKeyPackets.flatMap((p) => (p.kind === 'pkesk' ? [p.keyId] : []));
-  const message_ = message as openpgp.Message<openpgp.MaybeStream<openpgp.Data>>;
+  const message_ = message as openpgp.Message<openpgp.MaybeStream<Uint8Array | string>>;
   if (byPassphrase && dec.passphrase !== undefined) {
     const keys = await openpgp.decryptSessionKeys({ message: message_, passwords: [dec.passphrase] }).catch(() => []);
     const good = keys.filter((k) => quickCheck(head, k));
