@@ -1,6 +1,8 @@
-// Builds what Node and Electron run: the CLI, the Electron main process and preload, and
-// the built-in plugins. Type checking is separate (`npm run typecheck`); esbuild only strips types.
+// Builds what Node and Electron run: the CLI, the Electron main process and preload, the
+// built-in plugins, and the renderer (Vite, into out/renderer). Type checking is separate
+// (`npm run typecheck`, vue-tsc for the renderer); esbuild and Vite only strip types.
 import { build } from 'esbuild';
+import { build as buildRenderer } from 'vite';
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -13,6 +15,7 @@ const plugins = readdirSync('plugins', { withFileTypes: true })
 await Promise.all([
   build({ ...common, format: 'esm', entryPoints: { 'cli/main': 'src-main/cli/main.ts', 'main/index': 'src-main/index.ts' }, outdir: 'out', external: ['electron'] }),
   build({ ...common, format: 'cjs', entryPoints: { 'preload/index': 'src-main/preload/index.ts' }, outdir: 'out', outExtension: { '.js': '.cjs' }, external: ['electron'] }),
+  buildRenderer({ configFile: 'vite.config.ts', logLevel: 'warn' }),
   ...plugins.map((id) =>
     build({ ...common, format: 'esm', entryPoints: [join('plugins', id, 'src', 'index.ts')], outfile: join('plugins', id, 'dist', 'index.js') }),
   ),
