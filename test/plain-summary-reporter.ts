@@ -5,6 +5,8 @@ export class PlainSummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     let passed = 0, failed = 0, skipped = 0;
     for (const m of testModules) {
+      // A file that failed to load has no tests to count; count it as one failure.
+      if (!m.ok() && ![...m.children.allTests()].some((t) => t.result().state === 'failed')) failed++;
       for (const t of m.children.allTests()) {
         const s = t.result().state;
         if (s === 'passed') passed++;
