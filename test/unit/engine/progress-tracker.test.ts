@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { createProgressTracker } from '../../../src-main/engine/index.js';
+import type { ProgressSnapshot } from '../../../src-main/shared/models/progress.js';
+import { createManualClock } from './manual-clock.js';
+
+function setup() {
+  const clock = createManualClock();
+  const seen: ProgressSnapshot[] = [];
+  const tracker = createProgressTracker({ clock, onChange: (s) => seen.push(s) });
+  return { clock, seen, tracker, report: tracker.sink.report };
+}
+
+describe('progress tracker', () => {
+  it('shows the first update at once and throttles a burst to one event per window, keeping the last', () => {
+    const { clock, seen, report } = setup();
+    report({ kind: 'phase', phase: 'Archiving', bytesTotal: 1000 });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ phase: 'Archiving', bytesDone: 0, bytesTotal: 1000, percent: 0 });
+
+    for (let i = 1; i <= 50; i++) report({ kind: 'bytes', done: i * 10 });
+    expect(seen).toHaveLength(1);
+    clock.advance(100);
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toMatchObject({ bytesDone: 500, percent: 50 });
+
+    // Nothing new: no event.
+    clock.advance(1000);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('emits about ten events a second however often the work reports', () => {
+    const { clock, seen, report } = setup();
+    report({ kind: 'phase', phase: 'Copying' });
+    for (let ms = 0; ms < 2000; ms += 5) {
+      clock.advance(5);
+      report({ kind: 'bytes', done: ms * 100 });
+    }
+    clock.advance(200);
+    expect(seen.length).toBeGreaterThanOrEqual(19);
+    expect(seen.length).toBeLessThanOrEqual(22);
+    expect(seen.at(-1)?.bytesDone).toBe(1995 * 100);
+  });
+
+  it('computes the rate over the last seconds and an ETA only when the total is known', () => {
+    const { clock, tracker, report } = setup();
+    report({ kind: 'phase', phase: 'Dumping' });
+    // 1 MB/s for 10 s.
+    for (let s = 1; s <= 10; s++) {
+      clock.advance(1000);
+      report({ kind: 'bytes', done: s * 1_000_000 });
+    }
+    let snap = tracker.snapshot();
+    expect(snap?.rate).toBeCloseTo(1_000_000, -3);
+    expect(snap?.etaSeconds).toBeUndefined();
+    expect(snap?.percent).toBeUndefined();
+
+    // Then it slows to 100 kB/s: after the window has passed, the rate shows the new speed only.
+    for (let s = 1; s <= 6; s++) {
+      clock.advance(1000);
+      report({ kind: 'bytes', done: 10_000_000 + s * 100_000, total: 20_000_000 });
+    }
+    snap = tracker.snapshot();
+    expect(snap?.rate).toBeCloseTo(100_000, -3);
+    expect(snap?.percent).toBeCloseTo(53, 0);
+    // 9.4 MB left at 100 kB/s.
+    expect(snap?.etaSeconds).toBeCloseTo(94, 0);
+  });
+
+  it('counts items, shows the current one, and uses item totals for percent and ETA without a byte total', () => {
+    const { clock, tracker, report } = setup();
+    report({ kind: 'phase', phase: 'Copying files', itemsTotal: 4 });
+    clock.advance(1000);
+    report({ kind: 'item', path: 'a.txt' });
+    clock.advance(1000);
+    report({ kind: 'item', path: 'b.txt' });
+    const snap = tracker.snapshot();
+    expect(snap).toMatchObject({ itemsDone: 2, itemsTotal: 4, currentItem: 'b.txt', percent: 50 });
+    expect(snap?.etaSeconds).toBeCloseTo(2, 5);
+
+    report({ kind: 'item', path: 'd.txt', itemsDone: 4 });
+    expect(tracker.snapshot()).toMatchObject({ itemsDone: 4, percent: 100, etaSeconds: 0 });
+  });
+
+  it('starts each phase from zero with that phase’s totals', () => {
+    const { tracker, report } = setup();
+    report({ kind: 'phase', phase: 'One', bytesTotal: 10 });
+    report({ kind: 'bytes', done: 10 });
+    report({ kind: 'item', path: 'x' });
+    report({ kind: 'phase', phase: 'Two' });
+    const snap = tracker.snapshot();
+    expect(snap).toMatchObject({ phase: 'Two', bytesDone: 0, itemsDone: 0 });
+    expect(snap?.bytesTotal).toBeUndefined();
+    expect(snap?.currentItem).toBeUndefined();
+  });
+
+  it('flush delivers a pending change at once; after dispose nothing is emitted', () => {
+    const { clock, seen, tracker, report } = setup();
+    report({ kind: 'phase', phase: 'P' });
+    report({ kind: 'bytes', done: 5 });
+    expect(seen).toHaveLength(1);
+    tracker.flush();
+    expect(seen).toHaveLength(2);
+    expect(seen[1]?.bytesDone).toBe(5);
+    report({ kind: 'bytes', done: 6 });
+    tracker.dispose();
+    clock.advance(1000);
+    report({ kind: 'bytes', done: 7 });
+    expect(seen).toHaveLength(2);
+  });
+});
