@@ -117,8 +117,8 @@ export function createProgressTracker(options: ProgressTrackerOptions): Progress
     if (timer === undefined) timer = clock.setTimeout(emit, lastEmit + intervalMs - now);
   };
 
-  const apply = (update: ProgressUpdate): void => {
-    started = true;
+  /** False for an update of a kind this host does not know (plugins are plain JavaScript too). */
+  const apply = (update: ProgressUpdate): boolean => {
     switch (update.kind) {
       case 'phase':
         // A new phase counts from zero: totals belong to the phase that announced them.
@@ -140,16 +140,17 @@ export function createProgressTracker(options: ProgressTrackerOptions): Progress
         itemsDone = update.itemsDone ?? itemsDone + 1;
         break;
       default:
-        return assertUnknownUpdate(update);
+        return ignoreUnknownUpdate(update);
     }
+    started = true;
     addSample();
+    return true;
   };
 
   return {
     sink: {
       report(update) {
-        if (disposed) return;
-        apply(update);
+        if (disposed || !apply(update)) return;
         changed();
       },
     },
@@ -166,5 +167,7 @@ export function createProgressTracker(options: ProgressTrackerOptions): Progress
   };
 }
 
-// Plugins are plain JavaScript too: an unknown kind is ignored rather than failing the job.
-function assertUnknownUpdate(_update: never): void {}
+// Type-checked exhaustiveness without failing a job over an update kind from a newer plugin.
+function ignoreUnknownUpdate(_update: never): false {
+  return false;
+}

@@ -107,4 +107,11 @@ describe('progress tracker', () => {
     report({ kind: 'bytes', done: 7 });
     expect(seen).toHaveLength(2);
   });
+
+  it('ignores an update of a kind it does not know, as a newer plugin might send', () => {
+    const { seen, tracker, report } = setup();
+    report({ kind: 'percent', value: 5 } as never);
+    expect(seen).toHaveLength(0);
+    expect(tracker.snapshot()).toBeUndefined();
+  });
 });

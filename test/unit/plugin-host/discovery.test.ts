@@ -135,6 +135,17 @@ describe('plugin discovery', () => {
     expect(reg.list().find((p) => p.folder.endsWith('a-no-id'))?.id).toBe('a-no-id');
   });
 
+  it('disables a plugin that never finishes loading, and carries on', async () => {
+    const dir = join(root, 'slow');
+    writePlugin(join(dir, 'hangs'), manifest('hangs'), { 'index.js': 'await new Promise(() => {});\nexport const plugin = {};\n' });
+    writePlugin(join(dir, 'works'), manifest('works'), { 'index.js': workingModule });
+    const reg = await discoverPlugins({ builtinDir: join(root, 'none'), userDir: dir, loadTimeoutMs: 200 });
+    expect(reg.list().map((p) => [p.id, p.status, p.reason])).toEqual([
+      ['hangs', 'disabled', 'loading index.js failed: took longer than 0.2 s to load'],
+      ['works', 'enabled', undefined],
+    ]);
+  });
+
   it('finds the user folder from LIFEBOAT_PLUGINS_DIR, XDG_DATA_HOME or the home folder', () => {
     expect(defaultUserPluginsDir({ LIFEBOAT_PLUGINS_DIR: '/opt/lb', XDG_DATA_HOME: '/x', HOME: '/home/o' })).toBe('/opt/lb');
     expect(defaultUserPluginsDir({ XDG_DATA_HOME: '/x', HOME: '/home/o' })).toBe('/x/lifeboat/plugins');
