@@ -123,20 +123,21 @@ export function createJobRunner(options: JobRunnerOptions = {}): JobRunner {
     }
   };
 
-  const occupied = (target: string): boolean =>
-    [...jobs.values()].some((j) => j.spec.target === target && (j.state === 'running' || j.state === 'canceling'));
+  const isActive = (j: Job): boolean => j.state === 'running' || j.state === 'canceling';
+  const occupied = (target: string): boolean => [...jobs.values()].some((j) => j.spec.target === target && isActive(j));
 
   // Set while cancelAll walks the jobs, so canceling one does not start the next.
   let holding = false;
 
   const pump = (): void => {
     if (holding) return;
-    let active = [...jobs.values()].filter((j) => j.state === 'running' || j.state === 'canceling').length;
-    for (const job of jobs.values()) {
-      if (active >= concurrency) return;
-      if (job.state !== 'queued' || occupied(job.spec.target)) continue;
-      active += 1;
-      start(job);
+    // Counted afresh each round: a listener may enqueue (and so start) jobs while one starts.
+    for (;;) {
+      const all = [...jobs.values()];
+      if (all.filter(isActive).length >= concurrency) return;
+      const next = all.find((j) => j.state === 'queued' && !occupied(j.spec.target));
+      if (!next) return;
+      start(next);
     }
   };
 

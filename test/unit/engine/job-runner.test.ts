@@ -95,6 +95,19 @@ describe('job runner', () => {
     await Promise.all(handles.map((h) => h.done));
   });
 
+  it('keeps the limit when a listener enqueues jobs as others start', () => {
+    const runner = createJobRunner({ concurrency: 2 });
+    let added = 0;
+    runner.onDidChange((job) => {
+      if (job.state === 'running' && added < 3) {
+        added += 1;
+        runner.enqueue({ kind: 'backup', target: `extra${added}`, title: '', run: gate().run });
+      }
+    });
+    runner.enqueue({ kind: 'backup', target: 'first', title: '', run: gate().run });
+    expect(runner.list().filter((j) => j.state === 'running')).toHaveLength(2);
+  });
+
   it('defaults to two jobs at once', () => {
     const runner = createJobRunner();
     const ids = [0, 1, 2].map((i) => runner.enqueue({ kind: 'verify', target: `t${i}`, title: '', run: gate().run }).id);
