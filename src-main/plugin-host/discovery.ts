@@ -94,7 +94,7 @@ async function checkAndLoad(
   try {
     pkg = JSON.parse(text);
   } catch (e) {
-    return off({}, `package.json is not valid JSON (${errorMessage(e)})`);
+    return off({}, `package.json is not valid JSON (${jsonErrorWhere(text, errorMessage(e))})`);
   }
   const check = await checkManifest(pkg, folder);
   if (!check.ok) return off(check.partial, check.reason);
@@ -159,6 +159,14 @@ function disabled(
     status: 'disabled',
     reason,
   };
+}
+
+/** Node says "at position 192"; a person editing the file wants the line. */
+function jsonErrorWhere(text: string, message: string): string {
+  const match = / at position (\d+)/.exec(message);
+  if (!match) return message;
+  const line = text.slice(0, Number(match[1])).split('\n').length;
+  return `${message.slice(0, match.index)} on line ${line}`;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

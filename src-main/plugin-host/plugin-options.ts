@@ -22,7 +22,8 @@ export function validateOptions(manifest: PluginManifest, options: Record<string
   } catch (e) {
     throw new AppError('config', `Plugin "${manifest.id}" has an options schema that does not compile; report it to the plugin's author.`, { cause: e });
   }
-  const copy = structuredClone(options);
+  // An option set to undefined (an unset field in a form) is an option not given.
+  const copy = structuredClone(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)));
   if (validate(copy)) return copy;
   const problems = [...new Set((validate.errors ?? []).map((err) => describeError(err, manifest.options)))];
   throw new AppError(

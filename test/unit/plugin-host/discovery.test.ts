@@ -73,7 +73,7 @@ describe('plugin discovery', () => {
 
   it('disables a plugin whose package.json is broken, a plugin that throws on load, and a duplicate id', () => {
     expect(info('dropin-broken-manifest')).toMatchObject({ status: 'disabled' });
-    expect(info('dropin-broken-manifest')?.reason).toMatch(/^package\.json is not valid JSON/);
+    expect(info('dropin-broken-manifest')?.reason).toMatch(/^package\.json is not valid JSON \(.* on line 8\)$/);
     expect(info('dropin-throws')?.reason).toBe('loading index.js failed: dropin-throws failed on purpose while loading');
     const duplicate = registry.list().filter((p) => p.id === 'juju-client');
     expect(duplicate).toHaveLength(2);

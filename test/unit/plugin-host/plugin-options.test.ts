@@ -56,6 +56,10 @@ describe('validateOptions', () => {
     expect(message).not.toContain('12345678');
   });
 
+  it('treats an option set to undefined as not given', () => {
+    expect(validateOptions(manifest, { dir: '/srv', port: undefined })).toEqual({ dir: '/srv', port: 22, halt: false });
+  });
+
   it('accepts the `secret` keyword in schemas', () => {
     expect(validateOptions(manifest, { dir: '/', sudoPassword: 'pw' })).toMatchObject({ sudoPassword: 'pw' });
   });
