@@ -30,6 +30,12 @@ export interface InvokeCall {
 }
 
 export interface InvokeDispatcherOptions {
+  /**
+   * Decides whether the sending page may call at all. Default: only frames of our own
+   * `app://lifeboat/` origin. `lifeboat serve` will pass its own check (its page has an
+   * http origin) and keep everything else.
+   */
+  readonly isTrustedSender?: (senderUrl: string | undefined) => boolean;
   /** Called with errors that are not AppErrors: bugs, logged in full. */
   readonly onUnexpectedError?: (channel: string, error: unknown) => void;
 }
@@ -41,10 +47,11 @@ export type InvokeDispatcher = (call: InvokeCall) => Promise<IpcResult<unknown>>
  * because Electron would keep only the message of a thrown error and drop its code.
  */
 export function createInvokeDispatcher(handlers: InvokeHandlers, options: InvokeDispatcherOptions = {}): InvokeDispatcher {
+  const isTrustedSender = options.isTrustedSender ?? isTrustedSenderUrl;
   const onUnexpectedError = options.onUnexpectedError ?? ((channel, error) => console.error(`IPC ${channel} failed:`, error));
 
   return async ({ channel, senderUrl, args }) => {
-    if (!isTrustedSenderUrl(senderUrl)) {
+    if (!isTrustedSender(senderUrl)) {
       return ipcFail('untrusted-sender', `Refused "${channel}" from a page that is not Lifeboat's own window.`);
     }
     if (!isInvokeChannel(channel)) {

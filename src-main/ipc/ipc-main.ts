@@ -26,6 +26,13 @@ export function registerInvokeHandlers(ipcMain: IpcMain, handlers: InvokeHandler
 export function sendEvent<C extends EventChannel>(contents: WebContents, channel: C, payload: EventPayload<C>): boolean {
   if (!(EVENT_CHANNELS as readonly string[]).includes(channel)) return false;
   if (contents.isDestroyed() || !isTrustedSenderUrl(contents.getURL())) return false;
-  contents.send(channel, payload);
-  return true;
+  try {
+    contents.send(channel, payload);
+    return true;
+  } catch (e) {
+    // A payload that cannot be cloned is a bug, but it must not break the job runner that
+    // emitted it: log it and drop the event.
+    console.error(`Could not send "${channel}" to the window:`, e);
+    return false;
+  }
 }

@@ -140,6 +140,14 @@ describe('invoke dispatcher', () => {
     expect(archiveCalls).toBe(0);
   });
 
+  it('lets a server with its own origin decide who may call, keeping every other check', async () => {
+    const handlers = createInvokeHandlers({ app: appInfo, plugins, listArchives: async () => [archive] });
+    const served = createInvokeDispatcher(handlers, { isTrustedSender: (url) => url === 'http://127.0.0.1:8080/' });
+    expect(await served({ channel: 'archives:list', senderUrl: 'http://127.0.0.1:8080/', args: [] })).toEqual({ ok: true, value: [archive] });
+    expect(await served({ channel: 'archives:list', senderUrl: OUR_PAGE, args: [] })).toMatchObject({ ok: false, error: { code: 'untrusted-sender' } });
+    expect(await served({ channel: 'archives:list', senderUrl: 'http://127.0.0.1:8080/', args: [1] })).toMatchObject({ ok: false, error: { code: 'usage' } });
+  });
+
   it('rejects input a channel does not take, before the handler runs', async () => {
     setUp(async () => [archive]);
     for (const args of [[{ path: '/etc' }], [null], ['a', 'b']]) {
