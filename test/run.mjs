@@ -16,5 +16,6 @@ console.log('=== test environment: Debian packages');
 ensureDebianPackages();
 step('lint', 'npx', ['eslint', '.']);
 step('type check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+step('type check (window)', 'npx', ['vue-tsc', '-p', 'src-renderer/tsconfig.json', '--noEmit']);
 step('build', 'node', ['scripts/build.mjs']);
 step('tests', 'npx', ['vitest', 'run', ...process.argv.slice(2)]);

@@ -51,7 +51,8 @@ export async function runImport(req: ImportRequest, op: OperationContext): Promi
     op.progress.report({ kind: 'phase', phase: 'reading and indexing' });
     const manifest = await openArchive(temp, req.decryption).readManifest({ signal: op.signal, progress: op.progress });
     const origin = detectOrigin(manifest, basename(req.file));
-    const target = req.target ?? origin?.target ?? basename(req.file).replace(/[^A-Za-z0-9._-]+/g, '-').replace(/(\.tar\.gz|\.tgz|\.gpg)+$/, '') || 'imported';
+    const fromName = basename(req.file).replace(/[^A-Za-z0-9._-]+/g, '-').replace(/(\.tar\.gz|\.tgz|\.gpg)+$/, '');
+    const target = req.target ?? origin?.target ?? (fromName || 'imported');
     const date = origin?.date ?? st.mtime;
     let final = join(req.store, archiveFileName(target, date, encrypted));
     for (let i = 1; await stat(final).then(() => true, () => false); i++) {
