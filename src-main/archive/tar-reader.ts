@@ -68,8 +68,11 @@ export async function* readTarEntries(path: string, dec: Decryption, options: Re
   const extract = tarStream.extract();
   const streams: { destroy(e?: Error): unknown }[] = [file, counted, plain, extract];
   let failure: unknown;
+  let current: Readable | undefined;
   const fail = (e: unknown): void => {
-    failure ??= e;
+    failure ??= mapReadError(e, path);
+    // The caller may be reading the current entry: it must see the real cause.
+    current?.destroy(failure as Error);
     for (const s of streams) s.destroy();
   };
   const onAbort = (): void => fail(new AppError('canceled', 'Canceled.'));
@@ -77,6 +80,7 @@ export async function* readTarEntries(path: string, dec: Decryption, options: Re
   if (options.signal?.aborted) onAbort();
   plain.on('error', fail);
   counted.on('error', fail);
+  extract.on('error', fail);
   try {
     const first = await readFirstChunk(plain);
     if (first !== null) plain.unshift(first);
@@ -96,11 +100,13 @@ export async function* readTarEntries(path: string, dec: Decryption, options: Re
     for await (const entry of extract) {
       if (failure) break;
       const raw = toRawEntry(entry);
+      current = raw.body;
       const settled = settledPromise(raw.body);
       yield raw;
       // Whatever the caller left unread is skipped.
       raw.body.resume();
       await settled;
+      current = undefined;
     }
     // The plaintext must end (integrity checked) before the caller may trust anything.
     if (!failure) await finished(plain, { writable: false });
