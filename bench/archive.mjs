@@ -134,7 +134,7 @@ async function run(args, work) {
   rows.push(['`tar -cz | gpg --symmetric --cipher-algo AES256` (BTCPay\'s script)', btcpay, size(btcpayOut)]);
   rows.push(['`tar -c | pigz | gpg --symmetric`', pigz, undefined]);
 
-  const ls = timed(work, [process.execPath, BIN, 'ls', archivePath, '--json'], env);
+  const ls = timed(work, [process.execPath, BIN, 'ls', archivePath, '--json', '--passphrase-file', pf], env);
   const verify = timed(work, [process.execPath, BIN, 'verify', archivePath, '--passphrase-file', pf], env);
   const gpgList = timed(work, shell(`${GPG} -d "$1" | tar -tz > /dev/null`, btcpayOut), env);
 

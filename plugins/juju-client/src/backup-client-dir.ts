@@ -36,7 +36,7 @@ export async function backupClientDir(ctx: BackupContext): Promise<BackupResult>
   try {
     await ctx.archive.addDirectory(dir, archiveRoot, { exclude: options.exclude });
   } catch (e) {
-    if (hasErrorCode(e, 'unreadable-files')) throw unreadableFilesError(e, dir, archiveRoot);
+    if (hasErrorCode(e, 'unreadable-files')) throw await unreadableFilesError(e, dir, archiveRoot);
     throw e;
   }
 

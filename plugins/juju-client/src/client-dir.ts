@@ -42,8 +42,8 @@ export async function detectClientDir(ctx: PluginContext, dirOption: string | un
     return { path: join(xdg, 'juju'), foundBy: '$XDG_DATA_HOME/juju' };
   }
   const modern = join(home, '.local', 'share', 'juju');
-  if (await isDirectory(modern)) return { path: modern, foundBy: '~/.local/share/juju (Juju 2.x+)' };
-  return { path: join(home, '.juju'), foundBy: '~/.juju (Juju 1.x)' };
+  if (await isDirectory(modern)) return { path: modern, foundBy: '~/.local/share/juju' };
+  return { path: join(home, '.juju'), foundBy: '~/.juju' };
 }
 
 /** Which Juju wrote this folder, judged by the files at its top. */

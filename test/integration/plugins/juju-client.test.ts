@@ -66,7 +66,7 @@ describe('juju-client: a 2.x client folder with 10,000 small files and a 200 MB 
     expect(archives.code, output(archives)).toBe(0);
     expect(listedArchives(archives)).toContain(archive);
 
-    const ls = await runLifeboat(env, ['ls', archive, '--json']);
+    const ls = await runLifeboat(env, ['ls', archive, '--json', '--passphrase-file', env.passFile]);
     expect(ls.code, output(ls)).toBe(0);
     const paths = listedPaths(ls);
     expect(paths).toEqual(expect.arrayContaining([
@@ -134,7 +134,7 @@ describe('juju-client: exclude, and restoring over the folder in place', () => {
     const run = await runLifeboat(env, ['backup', '--plugin', 'juju-client', '--opt', `dir=${source}`, '--opt', 'exclude=local', '--passphrase-file', env.passFile, '--json']);
     expect(run.code, output(run)).toBe(0);
     archive = archivePathOf(run);
-    const paths = listedPaths(await runLifeboat(env, ['ls', archive, '--json']));
+    const paths = listedPaths(await runLifeboat(env, ['ls', archive, '--json', '--passphrase-file', env.passFile]));
     expect(paths).toContain('juju/local2/agents/agent.conf');
     expect(paths).toContain('juju/controllers.yaml');
     expect(paths.filter((p) => p === 'juju/local' || p.startsWith('juju/local/'))).toEqual([]);
@@ -175,6 +175,8 @@ describe('juju-client: files this user cannot read', () => {
     if (isRoot) {
       // Everything belongs to nobody except what the local provider made as root.
       execFileSync('chown', ['-R', `${NOBODY}:${NOBODY}`, base]);
+      // mkdtemp made the test's root folder 0700: let nobody through it, not list it.
+      await chmod(root, 0o711);
       await chmod(base, 0o755);
       await chown(join(source, 'local'), 0, 0);
       await chown(join(source, 'local2', 'agents', 'agent.conf'), 0, 0);
@@ -219,7 +221,7 @@ describe('juju-client: files this user cannot read', () => {
     expect(run.code, output(run)).toBe(0);
     const archive = archivePathOf(run);
     expect((await stat(archive)).size).toBeGreaterThan(0);
-    const paths = listedPaths(await runLifeboat(env, ['ls', archive, '--json'], { asNobody }));
+    const paths = listedPaths(await runLifeboat(env, ['ls', archive, '--json', '--passphrase-file', env.passFile], { asNobody }));
     expect(paths).toContain('.juju/controllers.yaml');
     expect(paths.filter((p) => p.startsWith('.juju/local'))).toEqual([]);
   });
