@@ -41,6 +41,7 @@ export async function safeExtract(
   destination: string,
   options: SafeExtractOptions = {},
 ): Promise<ExtractResult> {
+  throwIfAborted(options.signal);
   const dest = resolve(destination);
   const progress = options.progress ?? noProgress;
   const preserveOwner = options.preserveOwner ?? process.getuid?.() === 0;

@@ -83,6 +83,7 @@ export async function* readTarEntries(path: string, dec: Decryption, options: Re
   extract.on('error', fail);
   try {
     const first = await readFirstChunk(plain);
+    if (failure) throw failure;
     if (first !== null) plain.unshift(first);
     if (first !== null && first[0] === 0x1f && first[1] === 0x8b) {
       const gunzip = createGunzip({ chunkSize: 256 * 1024 });
@@ -171,6 +172,7 @@ function readFirstChunk(s: Readable): Promise<Buffer | null> {
       s.off('readable', onReadable);
       s.off('error', onError);
       s.off('end', onEnd);
+      s.off('close', onEnd);
     };
     const onReadable = (): void => {
       const chunk = s.read() as Buffer | null;
@@ -190,6 +192,7 @@ function readFirstChunk(s: Readable): Promise<Buffer | null> {
     s.on('readable', onReadable);
     s.on('error', onError);
     s.on('end', onEnd);
+    s.on('close', onEnd);
   });
 }
 
