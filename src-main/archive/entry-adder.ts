@@ -10,6 +10,7 @@ import type { ProgressSink } from '../shared/models/progress.js';
 import { joinArchivePath, normalizeArchivePath } from './archive-path.js';
 import { walkDirectory, type WalkEntry } from './dir-walk.js';
 import { spoolEncrypted } from './encrypted-spool.js';
+import { SmallFilePrefetch, type SmallFileRead } from './small-file-prefetch.js';
 import { compileExcludes, matchesOrIsInside } from './glob.js';
 import { systemOwnerNames } from './owner-names.js';
 import type { PackEntry, TarPacker } from './tar-packer.js';
@@ -77,8 +78,8 @@ export class EntryAdder {
     return { uid, gid, ...(uname !== undefined ? { uname } : {}), ...(gname !== undefined ? { gname } : {}) };
   }
 
-  /** Packs one walked (lstat'ed) local entry as `path`. */
-  private async addLocal(local: WalkEntry, path: string, overrides: AddOptions = {}): Promise<void> {
+  /** Packs one walked (lstat'ed) local entry as `path`; `read` is its content when it was read ahead. */
+  private async addLocal(local: WalkEntry, path: string, overrides: AddOptions = {}, read?: SmallFileRead): Promise<void> {
     const base = {
       path,
       mode: overrides.mode ?? local.mode,
@@ -93,9 +94,16 @@ export class EntryAdder {
     const firstPath = linkKey ? this.linkTargets.get(linkKey) : undefined;
     if (firstPath !== undefined) return this.pack({ ...base, type: 'hardlink', linkname: firstPath });
 
+    if (read && 'error' in read) throw this.openError(read.error, local.localPath);
+    if (read && 'data' in read) {
+      // Read whole, so its length is known for sure: a change since the walk is no failure.
+      this.countTotal(read.data.length - local.size);
+      await this.pack({ ...base, type: 'file', size: read.data.length }, read.data, local.localPath);
+      if (linkKey) this.linkTargets.set(linkKey, path);
+      return;
+    }
     const fh = await open(local.localPath, 'r').catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') throw new AppError('io', `${local.localPath} disappeared while it was being backed up. Run the backup again.`, { cause: e });
-      throw unreadableError([local.localPath], local.localPath);
+      throw this.openError(e, local.localPath);
     });
     try {
       // The size when the read starts is what goes into the tar header; a change during the read fails the entry.
@@ -111,6 +119,11 @@ export class EntryAdder {
       await fh.close();
     }
     if (linkKey) this.linkTargets.set(linkKey, path);
+  }
+
+  private openError(e: NodeJS.ErrnoException, localPath: string): AppError {
+    if (e.code === 'ENOENT') return new AppError('io', `${localPath} disappeared while it was being backed up. Run the backup again.`, { cause: e });
+    return unreadableError([localPath], localPath);
   }
 
   async addFile(localPath: string, archivePath: string, options?: AddOptions): Promise<void> {
@@ -155,11 +168,12 @@ export class EntryAdder {
     if (walk.unreadable.length > 0) throw unreadableError(walk.unreadable, localPath);
     for (const { path, kind } of walk.skipped) this.deps.log.warn(`Skipped ${kind} ${path}: it cannot be backed up.`);
     this.countTotal(walk.bytes);
-    for (const entry of walk.entries) {
+    const prefetch = new SmallFilePrefetch(walk.entries);
+    for (const [index, entry] of walk.entries.entries()) {
       throwIfAborted(this.deps.signal);
       const path = joinArchivePath(base, entry.relativePath);
       if (path === '') continue; // the folder itself, added at the archive's root
-      await this.addLocal(entry, path);
+      await this.addLocal(entry, path, {}, await prefetch.take(index));
     }
   }
 
