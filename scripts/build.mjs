@@ -3,10 +3,14 @@
 // (`npm run typecheck`, vue-tsc for the renderer); esbuild and Vite only strip types.
 import { build } from 'esbuild';
 import { build as buildRenderer } from 'vite';
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'linked', logLevel: 'warning', packages: 'external' };
+process.chdir(fileURLToPath(new URL('..', import.meta.url)));
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+
+const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'linked', logLevel: 'warning', packages: 'external', define: { __LIFEBOAT_VERSION__: JSON.stringify(version) } };
 
 const plugins = readdirSync('plugins', { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(join('plugins', d.name, 'src', 'index.ts')))
