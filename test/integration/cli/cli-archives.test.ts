@@ -187,26 +187,51 @@ describe('archives encrypted to public keys', () => {
   });
 });
 
-describe('a backup killed with -9', () => {
-  it('leaves no archive listed, and its .partial is gone at the next start', async () => {
-    const big = join(root, 'bigdir');
+describe('an interrupted backup', () => {
+  let big: string;
+
+  beforeAll(async () => {
+    big = join(root, 'bigdir');
     await mkdir(big, { recursive: true });
-    const fh = await open(join(big, 'random.bin'), 'w');
-    for (let i = 0; i < 48; i++) await fh.write(randomBytes(8 * 1024 * 1024));
-    await fh.close();
-    const before = listedArchives(await runLifeboat(env, ['archives', '--json']));
-    const child = spawn(process.execPath, ['bin/lifeboat.js', 'backup', '--plugin', 'juju-client', '--name', 'killed', '--opt', `dir=${big}`, '--passphrase-file', env.passFile], {
+    for (const name of ['random-1.bin', 'random-2.bin']) {
+      const fh = await open(join(big, name), 'w');
+      for (let i = 0; i < 32; i++) await fh.write(randomBytes(8 * 1024 * 1024));
+      await fh.close();
+    }
+  });
+
+  /** Starts a backup named `name` and resolves once its .partial exists. */
+  async function startBackup(name: string) {
+    const child = spawn(process.execPath, ['bin/lifeboat.js', 'backup', '--plugin', 'juju-client', '--name', name, '--opt', `dir=${big}`, '--passphrase-file', env.passFile], {
       cwd: PROJECT_DIR,
       env: { PATH: process.env.PATH!, HOME: env.home, XDG_DATA_HOME: env.dataHome, XDG_CONFIG_HOME: env.configHome, LIFEBOAT_STORE: env.store },
-      stdio: 'ignore',
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const exited = new Promise((r) => child.on('exit', r));
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     let partial: string | undefined;
     for (let i = 0; i < 600 && !partial; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      partial = (await readdir(env.store)).find((n) => n.startsWith('killed-') && n.endsWith('.partial'));
+      partial = (await readdir(env.store)).find((n) => n.startsWith(`${name}-`) && n.endsWith('.partial'));
     }
-    expect(partial, 'the backup never started writing').toBeDefined();
+    expect(partial, `the backup never started writing: ${stderr}`).toBeDefined();
+    return { child, exited, partial: partial!, stderr: () => stderr };
+  }
+
+  it('Ctrl-C cancels cleanly: exit 130, nothing left in the store', async () => {
+    const before = listedArchives(await runLifeboat(env, ['archives', '--json']));
+    const run = await startBackup('interrupted');
+    run.child.kill('SIGINT');
+    expect(await run.exited, run.stderr()).toBe(130);
+    expect(run.stderr()).toMatch(/cancel/i);
+    expect((await readdir(env.store)).filter((n) => n.startsWith('interrupted-'))).toEqual([]);
+    expect(listedArchives(await runLifeboat(env, ['archives', '--json']))).toEqual(before);
+  });
+
+  it('kill -9 leaves no archive listed, and its .partial is gone at the next start', async () => {
+    const before = listedArchives(await runLifeboat(env, ['archives', '--json']));
+    const { child, exited, partial } = await startBackup('killed');
     child.kill('SIGKILL');
     await exited;
     expect(existsSync(join(env.store, partial!))).toBe(true);
