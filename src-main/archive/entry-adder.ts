@@ -92,7 +92,10 @@ export class EntryAdder {
 
     const linkKey = local.nlink > 1 ? `${local.dev}:${local.ino}` : undefined;
     const firstPath = linkKey ? this.linkTargets.get(linkKey) : undefined;
-    if (firstPath !== undefined) return this.pack({ ...base, type: 'hardlink', linkname: firstPath });
+    if (firstPath !== undefined) {
+      this.countTotal(-local.size); // its content is not read again
+      return this.pack({ ...base, type: 'hardlink', linkname: firstPath });
+    }
 
     if (read && 'error' in read) throw this.openError(read.error, local.localPath);
     if (read && 'data' in read) {

@@ -121,6 +121,8 @@ export class TarPacker {
     const done = new Promise<void>((resolve, reject) => {
       sink = this.pack.entry(tarHeader(entry), (err?: Error | null) => (err ? reject(err) : resolve()));
     });
+    // Failures arrive through `done`; an 'error' event without a listener would crash the process.
+    sink.on('error', () => {});
     done.catch(() => {});
     try {
       if (!body) {
