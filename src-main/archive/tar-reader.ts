@@ -86,7 +86,8 @@ export async function* readTarEntries(path: string, dec: Decryption, options: Re
     if (failure) throw failure;
     if (first !== null) plain.unshift(first);
     if (first !== null && first[0] === 0x1f && first[1] === 0x8b) {
-      const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+      // Large buffers let decryption run ahead while zlib inflates on another thread.
+      const gunzip = createGunzip({ chunkSize: 256 * 1024, highWaterMark: 4 * 1024 * 1024 });
       streams.push(gunzip);
       gunzip.on('error', (e) => fail(damaged(`the compressed data is corrupt (${e.message})`, e)));
       // A gzip stream can end before its input does; read the rest so the integrity check runs.

@@ -1,8 +1,8 @@
-import { createDecipheriv, getCiphers } from 'node:crypto';
 import { Readable } from 'node:stream';
 import * as openpgp from 'openpgp';
 import { AppError, isAppError } from '../shared/app-error.js';
 import { dearmorPrefix, isArmored, parseMessageHead, type MessageHead } from './openpgp-head.js';
+import { decryptSeipdV1, fastKeyFor, quickCheck } from './seipd-v1-reader.js';
 import type { Decryption } from './types.js';
 
 // Stream the plaintext as it is decrypted (openpgp would otherwise hold the whole message
@@ -22,13 +22,21 @@ export function decryptStream(input: Readable, dec: Decryption): Readable {
   async function* plaintext(): AsyncGenerator<Buffer> {
     let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
     try {
-      const { head, chunks } = await readHead(iterator, (e) => (inputError = e));
-      const armored = chunks.length > 0 && isArmored(chunks[0]!);
+      const { head, chunks, binary } = await readHead(iterator, (e) => (inputError = e));
+      const armored = isArmored(chunks[0]!);
+      const sessionKeys = await sessionKeysFor(binary.subarray(0, head.dataOffset), head, dec);
+      if (!armored) {
+        for (const k of sessionKeys) {
+          const fast = fastKeyFor(head, k.algorithm, k.data);
+          if (!fast) continue;
+          yield* decryptSeipdV1(chained(Buffer.concat(chunks).subarray(head.dataOffset), iterator, (e) => (inputError = e)), fast);
+          return;
+        }
+      }
       const web = webStreamOf(chunks, iterator, (e) => (inputError = e), armored);
       const message = armored
         ? await openpgp.readMessage({ armoredMessage: web as ReadableStream<string>, config: STREAMING })
         : await openpgp.readMessage({ binaryMessage: web as ReadableStream<Uint8Array>, config: STREAMING });
-      const sessionKeys = await sessionKeysFor(message, head, dec);
       const { data } = await openpgp.decrypt({ message, sessionKeys, format: 'binary', config: STREAMING });
       reader = (data as ReadableStream<Uint8Array>).getReader();
       for (;;) {
@@ -56,7 +64,7 @@ export async function decryptBytes(data: Uint8Array, dec: Decryption): Promise<U
 async function readHead(
   iterator: AsyncIterator<Buffer>,
   onError: (e: unknown) => void,
-): Promise<{ head: MessageHead; chunks: Buffer[] }> {
+): Promise<{ head: MessageHead; chunks: Buffer[]; binary: Uint8Array }> {
   const chunks: Buffer[] = [];
   let total = 0;
   for (;;) {
@@ -74,11 +82,31 @@ async function readHead(
     const bytes = Buffer.concat(chunks);
     const binary = isArmored(bytes) ? dearmorPrefix(bytes) : bytes;
     const result = binary ? parseMessageHead(binary) : { status: 'need-more' as const };
-    if (result.status === 'ok') return { head: result.head, chunks };
+    if (result.status === 'ok') return { head: result.head, chunks, binary: binary! };
     if (result.status === 'not-encrypted' || next.done || total > MAX_HEAD) {
       throw new AppError('integrity', 'This is not an OpenPGP-encrypted archive, or its start is damaged. Nothing from it was kept.');
     }
   }
+}
+
+/** The rest of the message: what was already read, then the input (errors are remembered). */
+async function* chainedGenerator(first: Buffer, iterator: AsyncIterator<Buffer>, onError: (e: unknown) => void): AsyncGenerator<Buffer> {
+  if (first.length > 0) yield first;
+  for (;;) {
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await iterator.next();
+    } catch (e) {
+      onError(e);
+      throw e;
+    }
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
+function chained(first: Buffer, iterator: AsyncIterator<Buffer>, onError: (e: unknown) => void): AsyncIterator<Buffer> {
+  return chainedGenerator(first, iterator, onError);
 }
 
 /** A pull-based web stream over the already-read chunks and the rest of the input (keeps backpressure). */
@@ -113,24 +141,21 @@ function webStreamOf(
   );
 }
 
-async function sessionKeysFor(
-  message: openpgp.Message<unknown>,
-  head: MessageHead,
-  dec: Decryption,
-): Promise<openpgp.SessionKey[]> {
+async function sessionKeysFor(keyPackets: Uint8Array, head: MessageHead, dec: Decryption): Promise<openpgp.SessionKey[]> {
+  // Only the key packets: opening the session key needs nothing of the data.
+  const message = await openpgp.readMessage({ binaryMessage: keyPackets });
   const byPassphrase = head.sessionKeyPackets.some((p) => p.kind === 'skesk');
   const recipients = head.sessionKeyPackets.flatMap((p) => (p.kind === 'pkesk' ? [p.keyId] : []));
-  const message_ = message as openpgp.Message<openpgp.MaybeStream<Uint8Array | string>>;
   if (byPassphrase && dec.passphrase !== undefined) {
-    const keys = await openpgp.decryptSessionKeys({ message: message_, passwords: [dec.passphrase] }).catch(() => []);
-    const good = keys.filter((k) => quickCheck(head, k));
+    const keys = await openpgp.decryptSessionKeys({ message, passwords: [dec.passphrase] }).catch(() => []);
+    const good = keys.filter((k) => quickCheck(head, k.algorithm, k.data) !== false);
     if (good.length > 0) return good.map(toSessionKey);
   }
   if (recipients.length > 0 && dec.privateKeys && dec.privateKeys.length > 0) {
     const keys = await openpgp
-      .decryptSessionKeys({ message: message_, decryptionKeys: [...dec.privateKeys] })
+      .decryptSessionKeys({ message, decryptionKeys: [...dec.privateKeys] })
       .catch(() => []);
-    const good = keys.filter((k) => quickCheck(head, k));
+    const good = keys.filter((k) => quickCheck(head, k.algorithm, k.data) !== false);
     if (good.length > 0) return good.map(toSessionKey);
   }
   if (byPassphrase && dec.passphrase !== undefined) {
@@ -145,31 +170,6 @@ async function sessionKeysFor(
 
 function toSessionKey(k: openpgp.DecryptedSessionKey): openpgp.SessionKey {
   return { data: k.data, algorithm: k.algorithm as openpgp.enums.symmetricNames };
-}
-
-const NODE_CIPHERS: Readonly<Record<string, string>> = {
-  aes128: 'aes-128-cfb',
-  aes192: 'aes-192-cfb',
-  aes256: 'aes-256-cfb',
-  camellia128: 'camellia-128-cfb',
-  camellia192: 'camellia-192-cfb',
-  camellia256: 'camellia-256-cfb',
-};
-
-/**
- * OpenPGP's quick check: in a SEIPD v1 packet, the last two bytes of the random prefix are
- * repeated. gpg-made passphrase archives have no other check of the key, so without this
- * a wrong passphrase would only show as "damaged" after reading the whole archive.
- */
-function quickCheck(head: MessageHead, key: openpgp.DecryptedSessionKey): boolean {
-  if (head.dataTag !== 18 || head.dataStart[0] !== 1 || !key.algorithm) return true;
-  const cipher = NODE_CIPHERS[key.algorithm];
-  if (!cipher || !getCiphers().includes(cipher)) return true; // the integrity check at the end still applies
-  const blockSize = 16;
-  if (key.data.length * 8 !== Number(cipher.split('-')[1])) return false;
-  const decipher = createDecipheriv(cipher, key.data, Buffer.alloc(blockSize));
-  const prefix = decipher.update(head.dataStart.subarray(1, 1 + blockSize + 2));
-  return prefix[blockSize - 2] === prefix[blockSize] && prefix[blockSize - 1] === prefix[blockSize + 1];
 }
 
 function mapDecryptError(e: unknown): unknown {

@@ -15,6 +15,8 @@ export interface MessageHead {
   readonly dataTag: number;
   /** The first bytes of the data packet's body (SEIPD: version byte, then ciphertext). */
   readonly dataStart: Uint8Array;
+  /** Where the data packet's header starts, in the (dearmored) message. */
+  readonly dataOffset: number;
 }
 
 export type HeadResult =
@@ -82,10 +84,11 @@ export function parseMessageHead(bytes: Uint8Array): HeadResult {
     if (header === 'need-more') return { status: 'need-more' };
     if (header === 'invalid') return { status: 'not-encrypted' };
     const { tag, bodyStart, length } = header;
+    const dataOffset = pos;
     if (DATA_TAGS.has(tag)) {
       // The first partial chunk is at least 512 bytes, so 32 bytes are always in it.
       if (bytes.length < bodyStart + 32) return { status: 'need-more' };
-      return { status: 'ok', head: { sessionKeyPackets, dataTag: tag, dataStart: bytes.slice(bodyStart, bodyStart + 32) } };
+      return { status: 'ok', head: { sessionKeyPackets, dataTag: tag, dataStart: bytes.slice(bodyStart, bodyStart + 32), dataOffset } };
     }
     if (tag !== TAG_PKESK && tag !== TAG_SKESK && tag !== TAG_MARKER) return { status: 'not-encrypted' };
     if (length === undefined) return { status: 'not-encrypted' }; // key packets have definite lengths

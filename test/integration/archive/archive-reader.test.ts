@@ -110,14 +110,16 @@ describe('a foreign gpg --symmetric tarball', () => {
     expect(await leftovers(base)).toEqual([]);
   });
 
-  it('reads gpg output that gpg compressed, armored, or a plain multi-member .tar.gz', async () => {
+  it('reads gpg output that gpg compressed (ZLIB, BZip2), armored, or a plain multi-member .tar.gz', async () => {
     const tgz = join(base, 'plain-20261122-001500.tar.gz');
     await tarGzTwoMembers(src, tgz);
     const compressed = join(base, 'zlib.tar.gz.gpg');
     await gpgSymmetric(home, tgz, compressed, PASS, ['--compress-algo', 'zlib']);
+    const bzip2 = join(base, 'bzip2.tar.gz.gpg');
+    await gpgSymmetric(home, tgz, bzip2, PASS, ['--compress-algo', 'bzip2']);
     const armored = join(base, 'armored.tar.gz.gpg');
     await gpgSymmetric(home, tgz, armored, PASS, ['--armor']);
-    for (const path of [tgz, compressed, armored]) {
+    for (const path of [tgz, compressed, bzip2, armored]) {
       const report = await openArchive(path, { passphrase: PASS }).verify();
       expect(report, path).toMatchObject({ ok: true, entries: 5 });
     }
@@ -172,6 +174,23 @@ describe('damage and tampering', () => {
       expect(existsSync(archive.replace(/\.tar\.gz\.gpg$/, '.index.gpg'))).toBe(false);
     });
   }
+
+  it('a flipped byte in an armored or BZip2-compressed archive fails verify', async () => {
+    const tgz = join(base, 'flip-slow.tgz');
+    tarGz(src, tgz);
+    for (const extra of [['--armor'], ['--compress-algo', 'bzip2']]) {
+      const archive = join(base, `flip-slow${extra.length}.tar.gz.gpg`);
+      await gpgSymmetric(home, tgz, archive, PASS, extra);
+      // Inside the armor's base64 text, flip a letter into another valid one.
+      const data = await readFile(archive);
+      const at = Math.floor(data.length / 2);
+      data[at] = data[at] === 0x41 ? 0x42 : 0x41;
+      await writeFile(archive, data);
+      const report = await openArchive(archive, { passphrase: PASS }).verify();
+      expect(report.ok, extra.join(' ')).toBe(false);
+      expect(report.problems[0]).toMatch(/damaged or was tampered with/);
+    }
+  });
 
   it('a flipped byte in a plain .tar.gz fails verify', async () => {
     const tgz = join(base, 'flip-plain.tar.gz');
