@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, type ZlibOptions } from 'node:zlib';
 import * as tarStream from 'tar-stream';
 import { decryptStream } from '../crypto/decrypt-stream.js';
 import { readFileHead } from '../crypto/inspect-encryption.js';
@@ -87,7 +87,8 @@ export async function* readTarEntries(path: string, dec: Decryption, options: Re
     if (first !== null) plain.unshift(first);
     if (first !== null && first[0] === 0x1f && first[1] === 0x8b) {
       // Large buffers let decryption run ahead while zlib inflates on another thread.
-      const gunzip = createGunzip({ chunkSize: 256 * 1024, highWaterMark: 4 * 1024 * 1024 });
+      const zlibOptions: ZlibOptions & { highWaterMark: number } = { chunkSize: 256 * 1024, highWaterMark: 4 * 1024 * 1024 };
+      const gunzip = createGunzip(zlibOptions);
       streams.push(gunzip);
       gunzip.on('error', (e) => fail(damaged(`the compressed data is corrupt (${e.message})`, e)));
       // A gzip stream can end before its input does; read the rest so the integrity check runs.
