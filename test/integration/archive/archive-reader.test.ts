@@ -8,6 +8,7 @@ import * as openpgp from 'openpgp';
 import * as tarStream from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openArchive } from '../../../src-main/archive/archive-reader.js';
+import { createArchiveWriter } from '../../../src-main/archive/archive-writer.js';
 import { readIndexSidecar } from '../../../src-main/archive/index-sidecar-read.js';
 import { writeIndexSidecar } from '../../../src-main/archive/index-sidecar-write.js';
 import { encryptBytes } from '../../../src-main/crypto/encrypt-stream.js';
@@ -152,6 +153,32 @@ describe('an archive encrypted to a public key (gpg -e)', () => {
     const wrong = openArchive(archive, { privateKeys: [other.privateKey] });
     await rm(archive.replace(/\.tar\.gz\.gpg$/, '.index.gpg'));
     await expect(wrong.verify()).rejects.toMatchObject({ code: 'no-key', message: expect.stringContaining(subkeyId) });
+  });
+});
+
+describe('an archive made by the Lifeboat writer', () => {
+  it('verifies, lists from the sidecar, and extracts the same tree', async () => {
+    const archive = join(base, 'app-20261122-001500.tar.gz.gpg');
+    const writer = await createArchiveWriter(archive, { encryption: { kind: 'passphrase', passphrase: PASS } });
+    await writer.addDirectory(src, 'app');
+    const now = new Date().toISOString();
+    const written = await writer.finish({
+      tool: { name: 'lifeboat', version: '0.1.0' },
+      plugin: { id: 'test', version: '1.0.0' },
+      target: { name: 'app', options: {} },
+      startedAt: now,
+    });
+    const reader = openArchive(archive, { passphrase: PASS });
+    const report = await reader.verify();
+    expect(report).toMatchObject({ ok: true, problems: [] });
+    expect(report.entries).toBe(written.manifest.entries.length);
+    expect(await reader.readManifest()).toEqual(written.manifest);
+    const paths: string[] = [];
+    for await (const e of reader.entries()) paths.push(e.path);
+    expect(paths).not.toContain('lifeboat/manifest.json');
+    const dest = join(base, 'writer-out');
+    await reader.extractTo(dest, { strip: 'app' });
+    expect(await treeContents(dest)).toEqual(await treeContents(src));
   });
 });
 
