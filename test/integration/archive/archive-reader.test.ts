@@ -83,6 +83,8 @@ describe('a foreign gpg --symmetric tarball', () => {
     const json = JSON.parse((await gpg(home, ['-d', sidecar], PASS)).toString('utf8')) as Manifest;
     expect(json.entries.length).toBe(manifest.entries.length);
     expect((await readIndexSidecar(archive, { passphrase: PASS }))?.totals).toEqual(manifest.totals);
+    await expect(readIndexSidecar(archive, { passphrase: 'wrong' })).rejects.toMatchObject({ code: 'wrong-passphrase' });
+    await expect(openArchive(archive, { passphrase: 'wrong' }).readManifest()).rejects.toMatchObject({ code: 'wrong-passphrase' });
 
     // Listing again comes from the sidecar, even with the archive moved away.
     await rm(archive);
