@@ -20,7 +20,7 @@ export async function* contentEntries(
 ): AsyncGenerator<RawEntry> {
   for await (const entry of readTarEntries(path, dec, options)) {
     if (entry.path === MANIFEST_PATH && entry.type === 'file') {
-      onManifest(parseManifest(await readSmall(entry), `the manifest inside ${path}`));
+      onManifest(parseManifest(await readSmall(entry), path, 'inner'));
       continue;
     }
     yield entry;

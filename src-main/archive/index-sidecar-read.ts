@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { decryptBytes } from '../crypto/decrypt-stream.js';
+import { readFileHead } from '../crypto/inspect-encryption.js';
+import { looksLikeOpenPgp } from '../crypto/openpgp-head.js';
 import type { Decryption } from '../crypto/types.js';
 import { AppError, isAppError } from '../shared/app-error.js';
 import type { Manifest } from '../shared/models/manifest.js';
@@ -20,7 +22,10 @@ export async function readIndexSidecar(archivePath: string, dec: Decryption): Pr
     throw new AppError('io', `Cannot read the index ${path}: ${(e as Error).message}`, { cause: e });
   }
   let json: Uint8Array = data;
-  if (path.endsWith('.gpg')) {
+  // Archives not named `.tar.gz` (a `.tgz`) get a `.index.gpg` name even when unencrypted;
+  // plain JSON is accepted there only beside an unencrypted archive.
+  const plainBeside = !looksLikeOpenPgp(data) && !(await readFileHead(archivePath, 512).then(looksLikeOpenPgp, () => true));
+  if (path.endsWith('.gpg') && !plainBeside) {
     try {
       json = await decryptBytes(data, dec);
     } catch (e) {
@@ -28,20 +33,24 @@ export async function readIndexSidecar(archivePath: string, dec: Decryption): Pr
       throw e;
     }
   }
-  return parseManifest(Buffer.from(json).toString('utf8'), path);
+  return parseManifest(Buffer.from(json).toString('utf8'), path, 'sidecar');
 }
 
 /** Parses and shape-checks a manifest (from a sidecar or the archive's own entry). */
-export function parseManifest(text: string, where: string): Manifest {
+export function parseManifest(text: string, where: string, kind: 'sidecar' | 'inner'): Manifest {
+  const damaged = (cause?: unknown): AppError =>
+    kind === 'sidecar'
+      ? damagedIndex(where, cause)
+      : new AppError('integrity', `The manifest inside ${where} is not valid: the archive is damaged or was not written by Lifeboat. Use another copy of this backup.`, { cause });
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw damagedIndex(where, e);
+    throw damaged(e);
   }
   const m = value as Partial<Manifest> | null;
   if (!m || typeof m !== 'object' || typeof m.formatVersion !== 'number' || !Array.isArray(m.entries) || !m.totals) {
-    throw damagedIndex(where);
+    throw damaged();
   }
   if (m.formatVersion > 1) {
     throw new AppError('config', `${where} was written by a newer Lifeboat (manifest format ${m.formatVersion}). Update Lifeboat to read it.`);
