@@ -15,7 +15,7 @@ import { noProgress, type ProgressSink } from '../shared/models/progress.js';
 import { archiveStem, PARTIAL_SUFFIX } from './archive-names.js';
 import { openArchiveOutput, type ArchiveOutput } from './archive-output.js';
 import { EntryAdder } from './entry-adder.js';
-import { writeIndexSidecar } from './index-sidecar-write.js';
+import { manifestJson, writeIndexSidecarJson } from './index-sidecar-write.js';
 import { TarPacker } from './tar-packer.js';
 import { fsyncDir } from './write-file-atomic.js';
 
@@ -172,13 +172,13 @@ class StreamingArchiveWriter implements ArchiveWriter {
           entries: this.entries,
           totals: { entries: this.entries.length, files: files.length, bytes: files.reduce((sum, e) => sum + e.size, 0) },
         };
-        const json = Buffer.from(JSON.stringify(manifest, null, 2) + '\n');
+        const json = manifestJson(manifest);
         await this.packer.addFile({ ...this.adder.generated(MANIFEST_PATH, json.length, { mtime: finishedAt }) }, json);
         this.packer.finalize();
         await this.output.done;
         const existing = await lstat(this.finalPath).catch(() => undefined);
         if (existing) throw new AppError('io', `${this.finalPath} already exists; Lifeboat does not replace archives. Run the backup again.`);
-        indexPath = await writeIndexSidecar(this.finalPath, manifest, this.options.encryption);
+        indexPath = await writeIndexSidecarJson(this.finalPath, json, this.options.encryption);
         throwIfAborted(this.options.signal);
         // The commit point: before it there is no archive, after it a complete one.
         await rename(this.finalPath + PARTIAL_SUFFIX, this.finalPath);

@@ -76,10 +76,7 @@ export function createParallelGzip(options: ParallelGzipOptions = {}): Transform
   // Members in input order; each settles when its compression is done.
   const inFlight: Promise<Buffer>[] = [];
 
-  const startMember = (): void => {
-    const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-    pending = [];
-    pendingBytes = 0;
+  const startMember = (data: Buffer): void => {
     // An output buffer as big as the input: the default 16 KiB costs one threadpool round trip per 16 KiB.
     const memberLevel = storeIncompressible && level > 0 && looksIncompressible(data) ? 0 : level;
     const member = gzipAsync(data, { level: memberLevel, chunkSize: Math.max(64 * 1024, data.length + 1024) });
@@ -109,11 +106,20 @@ export function createParallelGzip(options: ParallelGzipOptions = {}): Transform
         callback();
         return;
       }
-      startMember();
+      // Members of exactly chunkSize, also when one write brings several chunks' worth.
+      const all = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+      let offset = 0;
+      for (; all.length - offset >= chunkSize; offset += chunkSize) startMember(all.subarray(offset, offset + chunkSize));
+      pending = offset < all.length ? [all.subarray(offset)] : [];
+      pendingBytes = all.length - offset;
       drain(this, maxInFlight - 1).then(() => callback(), callback);
     },
     flush(callback: TransformCallback) {
-      if (pendingBytes > 0 || (!emittedAny && inFlight.length === 0)) startMember();
+      if (pendingBytes > 0 || (!emittedAny && inFlight.length === 0)) {
+        startMember(pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes));
+        pending = [];
+        pendingBytes = 0;
+      }
       drain(this, 0).then(() => callback(), callback);
     },
   });
