@@ -82,7 +82,12 @@ async function readHead(
     const bytes = Buffer.concat(chunks);
     const binary = isArmored(bytes) ? dearmorPrefix(bytes) : bytes;
     const result = binary ? parseMessageHead(binary) : { status: 'need-more' as const };
-    if (result.status === 'ok') return { head: result.head, chunks, binary: binary! };
+    if (result.status === 'ok') {
+      if (result.head.dataTag === 9) {
+        throw new AppError('integrity', 'This file is encrypted without integrity protection (an old PGP format), so tampering could not be detected. Lifeboat does not read such files; decrypt it with gpg if you trust it.');
+      }
+      return { head: result.head, chunks, binary: binary! };
+    }
     if (result.status === 'not-encrypted' || next.done || total > MAX_HEAD) {
       throw new AppError('integrity', 'This is not an OpenPGP-encrypted archive, or its start is damaged. Nothing from it was kept.');
     }
@@ -164,8 +169,14 @@ async function sessionKeysFor(keyPackets: Uint8Array, head: MessageHead, dec: De
   if (byPassphrase) {
     throw new AppError('secret-required', 'This archive is encrypted with a passphrase. Give the passphrase to open it.');
   }
-  const ids = recipients.join(', ');
-  throw new AppError('no-key', `This archive is encrypted to the key${recipients.length === 1 ? '' : 's'} ${ids}, and none of the private keys given is one of them. Import or choose the private key with that ID (gpg --list-secret-keys --keyid-format long shows IDs).`);
+  const ids = `the key${recipients.length === 1 ? '' : 's'} ${recipients.join(', ')}`;
+  const given = dec.privateKeys && dec.privateKeys.length > 0;
+  throw new AppError(
+    'no-key',
+    given
+      ? `This archive is encrypted to ${ids}, and none of the private keys given is one of them. Choose the private key with that ID (gpg --list-secret-keys --keyid-format long shows IDs).`
+      : `This archive is encrypted to ${ids}. Give the private key with that ID to open it.`,
+  );
 }
 
 function toSessionKey(k: openpgp.DecryptedSessionKey): openpgp.SessionKey {
