@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ReadableStream } from 'node:stream/web';
 import { createMessage, encrypt, enums, type PartialConfig } from 'openpgp';
@@ -57,7 +58,13 @@ function nodeReadableFrom(source: () => Promise<ReadableStream<Uint8Array>>): Re
 }
 
 function encryptTargets(enc: Exclude<Encryption, { kind: 'none' }>) {
-  return enc.kind === 'passphrase' ? { passwords: [enc.passphrase] } : { encryptionKeys: [...enc.publicKeys] };
+  if (enc.kind === 'passphrase') return { passwords: [enc.passphrase] };
+  return {
+    encryptionKeys: [...enc.publicKeys],
+    // openpgp picks SEIPD v2 (AEAD) whenever every recipient key advertises it, whatever
+    // `aeadProtect` says; a session key without an AEAD algorithm keeps SEIPD v1 for gpg 2.2.
+    sessionKey: { data: new Uint8Array(randomBytes(32)), algorithm: 'aes256' as const },
+  };
 }
 
 /**

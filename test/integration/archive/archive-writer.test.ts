@@ -23,6 +23,7 @@ import { build } from 'esbuild';
 import { generateKey } from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArchiveWriter, type ManifestHeader } from '../../../src-main/archive/archive-writer.js';
+import { encryptBytes } from '../../../src-main/crypto/encrypt-stream.js';
 import { describeRecipients, readPublicKeyFile } from '../../../src-main/crypto/keys.js';
 import type { Encryption } from '../../../src-main/crypto/types.js';
 import { isAppError } from '../../../src-main/shared/app-error.js';
@@ -269,6 +270,24 @@ describe('archive writer', () => {
     // gpg names the key it used: the catalog's recipient ID must be that one.
     expect(stderr).toContain(describeRecipients(keys)[0]!.keyId);
     expect(JSON.parse(gpgDecrypt(written.indexPath).toString('utf8'))).toEqual(written.manifest);
+  });
+
+  it('keeps SEIPD v1 for gpg 2.2 even when the recipient key advertises AEAD', async () => {
+    const { publicKey, privateKey } = await generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ name: 'AEAD capable' }],
+      format: 'armored',
+      config: { aeadProtect: true },
+    });
+    const keyDir = scratch('keys');
+    writeFileSync(join(keyDir, 'pub.asc'), publicKey);
+    writeFileSync(join(keyDir, 'priv.asc'), privateKey);
+    const imported = spawnSync('gpg', ['--batch', '--import', join(keyDir, 'priv.asc')], { env: { ...process.env, GNUPGHOME: gnupgHome }, encoding: 'utf8' });
+    expect(imported.status, imported.stderr).toBe(0);
+    const file = join(keyDir, 'message.gpg');
+    writeFileSync(file, await encryptBytes('still readable by gpg 2.2', { kind: 'keys', publicKeys: await readPublicKeyFile(join(keyDir, 'pub.asc')) }));
+    expect(gpgDecrypt(file).toString('utf8')).toBe('still readable by gpg 2.2');
   });
 
   it('writes plain .tar.gz and a JSON index when encryption is off', async () => {
