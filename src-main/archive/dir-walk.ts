@@ -71,6 +71,22 @@ function toEntry(localPath: string, relativePath: string, kind: WalkKind, st: St
   };
 }
 
+const euid = process.geteuid?.() ?? -1;
+const egid = process.getegid?.() ?? -1;
+const groups = new Set(process.getgroups?.() ?? []);
+
+/**
+ * Whether the permission bits alone say this process may read the file, which spares an
+ * access() call per file (thousands in a big tree). When they say no, access() decides,
+ * since ACLs can still allow it.
+ */
+function readableByMode(st: Stats): boolean {
+  if (euid === 0) return true;
+  if (st.uid === euid) return (st.mode & 0o400) !== 0;
+  if (st.gid === egid || groups.has(st.gid)) return (st.mode & 0o040) !== 0;
+  return (st.mode & 0o004) !== 0;
+}
+
 function isMissing(e: unknown): boolean {
   return (e as NodeJS.ErrnoException).code === 'ENOENT';
 }
@@ -116,10 +132,12 @@ export async function walkDirectory(root: string, options: WalkOptions = {}): Pr
         if (exclude(childRel) || ignoreLocal(path)) return undefined;
         try {
           const childStats = await lstat(path);
-          if (childStats.isFile()) await access(path, constants.R_OK);
+          if (childStats.isFile() && !readableByMode(childStats)) await access(path, constants.R_OK);
           return { path, rel: childRel, st: childStats };
         } catch (e) {
-          if (!isMissing(e)) unreadable.push(path);
+          // A name that is not valid UTF-8 comes back from readdir altered and then "missing":
+          // report it rather than skip it silently.
+          if (!isMissing(e) || name.includes('\uFFFD')) unreadable.push(path);
           return undefined;
         }
       });

@@ -386,6 +386,18 @@ describe('archive writer', () => {
     }
   });
 
+  it('reports a file name that is not valid UTF-8 instead of skipping it silently', async () => {
+    const src = scratch('src');
+    writeFileSync(join(src, 'fine.txt'), 'fine');
+    writeFileSync(Buffer.concat([Buffer.from(src + '/bad-'), Buffer.from([0xff, 0xfe]), Buffer.from('.txt')]), 'latin-1 name');
+    const out = scratch('out');
+    const writer = await createArchiveWriter(archivePathIn(out), { encryption: { kind: 'passphrase', passphrase: PASSPHRASE } });
+    const e = await rejection(writer.addDirectory(src, 'data'));
+    expect(e.code).toBe('unreadable-files');
+    expect(e.message).toContain('bad-');
+    await writer.abort();
+  });
+
   it('abort and cancel leave no file behind', async () => {
     const src = scratch('src');
     writeFileSync(join(src, 'big.bin'), randomBytes(4 * 1024 * 1024));
