@@ -211,6 +211,9 @@ class StreamingArchiveWriter implements ArchiveWriter {
 export async function createArchiveWriter(finalPath: string, options: ArchiveWriterOptions): Promise<ArchiveWriter> {
   throwIfAborted(options.signal);
   const path = resolve(finalPath);
+  if (await lstat(path).then(() => true, () => false)) {
+    throw new AppError('io', `${path} already exists; Lifeboat does not replace archives. Choose another name.`);
+  }
   const packer = new TarPacker();
   const output = await openArchiveOutput(path + PARTIAL_SUFFIX, packer.stream, {
     encryption: options.encryption,
