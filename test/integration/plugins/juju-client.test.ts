@@ -162,6 +162,31 @@ describe('juju-client: exclude, and restoring over the folder in place', () => {
   });
 });
 
+describe('juju-client: finding the client folder when no dir is given', () => {
+  let env: CliHome & { passFile: string };
+
+  beforeAll(async () => {
+    env = await makeCliHome(join(root, 'detect'));
+    await makeJujuClientDir(join(env.home, '.juju'), { smallFiles: 0, bigFileBytes: 0 });
+  });
+
+  async function backedUpRoots(extraEnv: Record<string, string> = {}): Promise<string[]> {
+    const run = await runLifeboat(env, ['backup', '--plugin', 'juju-client', '--passphrase-file', env.passFile, '--json'], { env: extraEnv });
+    expect(run.code, output(run)).toBe(0);
+    const ls = await runLifeboat(env, ['ls', archivePathOf(run), '--json', '--passphrase-file', env.passFile]);
+    return [...new Set(listedPaths(ls).filter((p) => p.endsWith('/controllers.yaml')))];
+  }
+
+  it('takes ~/.juju when it is the only one, ~/.local/share/juju once that exists, and $JUJU_DATA over both', async () => {
+    expect(await backedUpRoots()).toEqual(['.juju/controllers.yaml']);
+    await makeJujuClientDir(join(env.home, '.local', 'share', 'juju'), { smallFiles: 0, bigFileBytes: 0 });
+    expect(await backedUpRoots()).toEqual(['.local/share/juju/controllers.yaml']);
+    const elsewhere = join(root, 'detect', 'juju-data');
+    await makeJujuClientDir(elsewhere, { smallFiles: 0, bigFileBytes: 0 });
+    expect(await backedUpRoots({ JUJU_DATA: elsewhere })).toEqual(['juju-data/controllers.yaml']);
+  });
+});
+
 describe('juju-client: files this user cannot read', () => {
   let env: CliHome & { passFile: string };
   let source: string;

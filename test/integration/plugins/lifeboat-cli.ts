@@ -25,6 +25,8 @@ export interface CliOptions {
   /** Run as `nobody` (uid/gid 65534) through setpriv; the test process must be root. */
   readonly asNobody?: boolean;
   readonly input?: string;
+  /** More environment, e.g. JUJU_DATA. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export function runLifeboat(env: CliHome, args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
@@ -36,6 +38,7 @@ export function runLifeboat(env: CliHome, args: readonly string[], options: CliO
     LIFEBOAT_STORE: env.store,
     LANG: 'C.UTF-8',
     NO_COLOR: '1',
+    ...options.env,
   };
   const node = process.execPath;
   const [cmd, cmdArgs] = options.asNobody
