@@ -162,21 +162,28 @@ async function* seipdPlaintext(body: AsyncIterable<Buffer>, key: FastKey): Async
       chunk = chunk.subarray(1);
     }
     const plain = decipher.update(chunk);
-    const all = held.length > 0 ? Buffer.concat([held, plain]) : plain;
-    if (all.length <= MDC_LENGTH) {
-      held = all;
-      continue;
+    // Hold back the last 22 bytes (the MDC packet, once the stream ends) without copying the rest.
+    let outputs: Buffer[];
+    if (plain.length >= MDC_LENGTH) {
+      outputs = [held, plain.subarray(0, plain.length - MDC_LENGTH)];
+      held = Buffer.from(plain.subarray(plain.length - MDC_LENGTH));
+    } else {
+      const all = Buffer.concat([held, plain]);
+      const keep = Math.min(all.length, MDC_LENGTH);
+      outputs = [all.subarray(0, all.length - keep)];
+      held = all.subarray(all.length - keep);
     }
-    const out = all.subarray(0, all.length - MDC_LENGTH);
-    held = Buffer.from(all.subarray(all.length - MDC_LENGTH));
-    sha1.update(out);
-    let data = out;
-    if (prefixLeft > 0) {
-      const k = Math.min(prefixLeft, data.length);
-      data = data.subarray(k);
-      prefixLeft -= k;
+    for (const out of outputs) {
+      if (out.length === 0) continue;
+      sha1.update(out);
+      let data = out;
+      if (prefixLeft > 0) {
+        const k = Math.min(prefixLeft, data.length);
+        data = data.subarray(k);
+        prefixLeft -= k;
+      }
+      if (data.length > 0) yield data;
     }
-    if (data.length > 0) yield data;
   }
   decipher.final();
   if (held.length !== MDC_LENGTH || held[0] !== 0xd3 || held[1] !== 0x14) throw damaged('its integrity check is missing');
