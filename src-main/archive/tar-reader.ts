@@ -84,8 +84,9 @@ export async function* readTarEntries(path: string, dec: Decryption, options: Re
   try {
     const first = await readFirstChunk(plain);
     if (failure) throw failure;
-    if (first !== null) plain.unshift(first);
-    if (first !== null && first[0] === 0x1f && first[1] === 0x8b) {
+    if (first === null) throw damaged('it is empty');
+    plain.unshift(first);
+    if (first[0] === 0x1f && first[1] === 0x8b) {
       // Large buffers let decryption run ahead while zlib inflates on another thread.
       const zlibOptions: ZlibOptions & { highWaterMark: number } = { chunkSize: 256 * 1024, highWaterMark: 4 * 1024 * 1024 };
       const gunzip = createGunzip(zlibOptions);

@@ -221,6 +221,17 @@ describe('damage and tampering', () => {
     }
   });
 
+  it('a cut-short or empty archive fails verify', async () => {
+    const archive = await foreignGpgArchive('cut');
+    const data = await readFile(archive);
+    await writeFile(archive, data.subarray(0, Math.floor(data.length / 2)));
+    const cut = await openArchive(archive, { passphrase: PASS }).verify();
+    expect(cut).toMatchObject({ ok: false, problems: [expect.stringMatching(/damaged/)] });
+    await writeFile(archive, '');
+    const empty = await openArchive(archive, { passphrase: PASS }).verify();
+    expect(empty).toMatchObject({ ok: false, problems: [expect.stringMatching(/empty/)] });
+  });
+
   it('a flipped byte in a plain .tar.gz fails verify', async () => {
     const tgz = join(base, 'flip-plain.tar.gz');
     tarGz(src, tgz);
