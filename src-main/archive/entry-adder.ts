@@ -88,7 +88,12 @@ export class EntryAdder {
       size: 0,
     };
     if (local.kind === 'directory') return this.pack({ ...base, type: 'directory' });
-    if (local.kind === 'symlink') return this.pack({ ...base, type: 'symlink', linkname: await readlink(local.localPath) });
+    if (local.kind === 'symlink') {
+      const linkname = await readlink(local.localPath).catch((e: NodeJS.ErrnoException) => {
+        throw this.openError(e, local.localPath);
+      });
+      return this.pack({ ...base, type: 'symlink', linkname });
+    }
 
     const linkKey = local.nlink > 1 ? `${local.dev}:${local.ino}` : undefined;
     const firstPath = linkKey ? this.linkTargets.get(linkKey) : undefined;
