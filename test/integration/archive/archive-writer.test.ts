@@ -294,8 +294,14 @@ describe('archive writer', () => {
     const src = scratch('src');
     writeFileSync(join(src, 'a.txt'), 'plain');
     const out = scratch('out');
-    const written = await writeArchive(out, { kind: 'none' }, (w) => w.addDirectory(src, 'data'));
+    const written = await writeArchive(out, { kind: 'none' }, async (w) => {
+      await w.addDirectory(src, 'data');
+      // Ids beyond what a ustar header holds go into pax records.
+      await w.addBuffer('big-ids', 'x', { uid: 300_000, gid: 300_001 });
+    });
     expect(written.indexPath.endsWith('.index.json')).toBe(true);
+    const listing = spawnSync('tar', ['-tvzf', written.path, '--numeric-owner'], { encoding: 'utf8' });
+    expect(listing.stdout).toMatch(/300000\/300001 .* big-ids/);
     expect(JSON.parse(readFileSync(written.indexPath, 'utf8'))).toEqual(written.manifest);
     const dest = scratch('restored');
     const r = spawnSync('tar', ['-xzf', written.path, '-C', dest]);
@@ -325,6 +331,7 @@ describe('archive writer', () => {
     writeFileSync(join(tarSrc, 'db/data.bin'), randomBytes(300_000));
     writeFileSync(join(tarSrc, 'db/skip/x'), 'x');
     symlinkSync('data.bin', join(tarSrc, 'db/current'));
+    linkSync(join(tarSrc, 'db/data.bin'), join(tarSrc, 'db/data-again.bin'));
     spawnSync('mkfifo', [join(tarSrc, 'db/pipe')]);
     utimesSync(join(tarSrc, 'db/data.bin'), 1_600_000_000, 1_600_000_000);
     const dump = Buffer.concat([Buffer.from('-- dump\n'), randomBytes(3_000_000), Buffer.from('\n-- end\n')]);
@@ -350,6 +357,7 @@ describe('archive writer', () => {
     expect(readFileSync(join(dest, 'volumes/app/db/data.bin')).equals(readFileSync(join(tarSrc, 'db/data.bin')))).toBe(true);
     expect(Math.floor(lstatSync(join(dest, 'volumes/app/db/data.bin')).mtimeMs / 1000)).toBe(1_600_000_000);
     expect(readlinkSync(join(dest, 'volumes/app/db/current'))).toBe('data.bin');
+    expect(lstatSync(join(dest, 'volumes/app/db/data-again.bin')).ino).toBe(lstatSync(join(dest, 'volumes/app/db/data.bin')).ino);
     expect(() => lstatSync(join(dest, 'volumes/app/db/skip'))).toThrow();
     expect(() => lstatSync(join(dest, 'volumes/app/db/pipe'))).toThrow();
     expect(warnings.some((w) => w.includes('pipe'))).toBe(true);
