@@ -56,6 +56,16 @@ function gzipAsync(data: Buffer, options: ZlibOptions): Promise<Buffer> {
 }
 
 /**
+ * One member per core plus one, so a core never waits for the main thread to hand it
+ * work; but never more than libuv's threadpool minus one thread, which file reads need:
+ * members beyond that would only queue there, holding memory and delaying the reads.
+ */
+function defaultInFlight(): number {
+  const threadpool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+  return Math.max(1, Math.min(availableParallelism() + 1, threadpool - 1));
+}
+
+/**
  * A gzip compressor that uses every core: the input is cut into chunks that are compressed
  * as independent gzip members at the same time on libuv's threadpool (one zlib stream only
  * ever uses one core), and the members are emitted in input order. Concatenated members
@@ -67,7 +77,7 @@ export function createParallelGzip(options: ParallelGzipOptions = {}): Transform
   const level = options.level ?? 6;
   if (!Number.isInteger(level) || level < 0 || level > 9) throw new RangeError(`gzip level must be 0–9, not ${level}`);
   const chunkSize = Math.max(64 * 1024, options.chunkSize ?? DEFAULT_GZIP_CHUNK_SIZE);
-  const maxInFlight = Math.max(1, options.maxInFlight ?? availableParallelism() + 1);
+  const maxInFlight = Math.max(1, options.maxInFlight ?? defaultInFlight());
   const storeIncompressible = options.storeIncompressible ?? true;
 
   let pending: Buffer[] = [];
