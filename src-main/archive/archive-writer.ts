@@ -10,12 +10,13 @@ import type {
   Logger,
 } from '../plugin-host/plugin-api.js';
 import { AppError, isAppError, throwIfAborted } from '../shared/app-error.js';
-import { MANIFEST_FORMAT_VERSION, MANIFEST_PATH, type Manifest, type ManifestEntry } from '../shared/models/manifest.js';
+import { MANIFEST_FORMAT_VERSION, MANIFEST_PATH, type Manifest } from '../shared/models/manifest.js';
 import { noProgress, type ProgressSink } from '../shared/models/progress.js';
 import { archiveStem, PARTIAL_SUFFIX } from './archive-names.js';
 import { openArchiveOutput, type ArchiveOutput } from './archive-output.js';
 import { EntryAdder } from './entry-adder.js';
-import { manifestJson, writeIndexSidecarJson } from './index-sidecar-write.js';
+import { writeIndexSidecarJson } from './index-sidecar-write.js';
+import { ManifestSpool, type ManifestSummary } from './manifest-spool.js';
 import { TarPacker } from './tar-packer.js';
 import { fsyncDir } from './write-file-atomic.js';
 
@@ -27,7 +28,8 @@ export interface WrittenArchive {
   readonly indexPath: string;
   /** Bytes of the archive file. */
   readonly size: number;
-  readonly manifest: Manifest;
+  /** The manifest without its entries (they are in the archive and the sidecar, not in memory). */
+  readonly manifest: ManifestSummary;
 }
 
 /** An archive being written: the plugin's sink, plus the host's commit and discard. */
@@ -74,7 +76,6 @@ class StreamingArchiveWriter implements ArchiveWriter {
   private failure: Error | undefined;
   private cleanup: Promise<void> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly entries: ManifestEntry[] = [];
   private readonly metadata = new Map<string, unknown>();
   private readonly adder: EntryAdder;
   private readonly onAbort = () => void this.fail(new AppError('canceled', 'Canceled; the archive was not kept.'));
@@ -83,12 +84,13 @@ class StreamingArchiveWriter implements ArchiveWriter {
     private readonly finalPath: string,
     private readonly packer: TarPacker,
     private readonly output: ArchiveOutput,
+    private readonly spool: ManifestSpool,
     private readonly options: ArchiveWriterOptions,
   ) {
     const stem = archiveStem(finalPath);
     this.adder = new EntryAdder({
       packer,
-      entries: this.entries,
+      manifest: spool,
       spoolNear: finalPath,
       // The writer's own files (archive, sidecars, spool) when the store is inside a backed-up folder.
       isOwnFile: (localPath) => localPath.startsWith(stem),
@@ -127,7 +129,7 @@ class StreamingArchiveWriter implements ArchiveWriter {
       this.failure = err;
       this.options.signal?.removeEventListener('abort', this.onAbort);
       this.packer.destroy(err);
-      this.cleanup = this.output.discard(err);
+      this.cleanup = Promise.all([this.output.discard(err), this.spool.close().catch(() => {})]).then(() => {});
     }
     return this.cleanup;
   }
@@ -163,22 +165,21 @@ class StreamingArchiveWriter implements ArchiveWriter {
       let indexPath: string | undefined;
       try {
         const finishedAt = new Date();
-        const files = this.entries.filter((e) => e.type === 'file');
-        const manifest: Manifest = {
+        const manifest: ManifestSummary = {
           formatVersion: MANIFEST_FORMAT_VERSION,
           ...header,
           finishedAt: finishedAt.toISOString(),
           metadata: Object.fromEntries(this.metadata),
-          entries: this.entries,
-          totals: { entries: this.entries.length, files: files.length, bytes: files.reduce((sum, e) => sum + e.size, 0) },
+          totals: this.spool.totals,
         };
-        const json = manifestJson(manifest);
-        await this.packer.addFile({ ...this.adder.generated(MANIFEST_PATH, json.length, { mtime: finishedAt }) }, json);
+        const json = await this.spool.serialize(manifest);
+        await this.packer.addFile({ ...this.adder.generated(MANIFEST_PATH, json.length, { mtime: finishedAt }) }, json.chunks());
         this.packer.finalize();
         await this.output.done;
         const existing = await lstat(this.finalPath).catch(() => undefined);
         if (existing) throw new AppError('io', `${this.finalPath} already exists; Lifeboat does not replace archives. Run the backup again.`);
-        indexPath = await writeIndexSidecarJson(this.finalPath, json, this.options.encryption);
+        indexPath = await writeIndexSidecarJson(this.finalPath, json.chunks, this.options.encryption);
+        await this.spool.close();
         throwIfAborted(this.options.signal);
         // The commit point: before it there is no archive, after it a complete one.
         await rename(this.finalPath + PARTIAL_SUFFIX, this.finalPath);
@@ -215,10 +216,11 @@ export async function createArchiveWriter(finalPath: string, options: ArchiveWri
     throw new AppError('io', `${path} already exists; Lifeboat does not replace archives. Choose another name.`);
   }
   const packer = new TarPacker();
+  const spool = await ManifestSpool.open(path);
   const output = await openArchiveOutput(path + PARTIAL_SUFFIX, packer.stream, {
     encryption: options.encryption,
     ...(options.level !== undefined ? { level: options.level } : {}),
     ...(options.gzipChunkSize !== undefined ? { chunkSize: options.gzipChunkSize } : {}),
   });
-  return new StreamingArchiveWriter(path, packer, output, options);
+  return new StreamingArchiveWriter(path, packer, output, spool, options);
 }

@@ -22,17 +22,6 @@ export interface WalkEntry {
   readonly nlink: number;
 }
 
-export interface WalkResult {
-  /** Pre-order: each folder before what it holds, names sorted. */
-  readonly entries: readonly WalkEntry[];
-  /** Local paths that cannot be read (files) or listed (folders). */
-  readonly unreadable: readonly string[];
-  /** Sockets, fifos and devices, which a backup cannot hold. */
-  readonly skipped: readonly { readonly path: string; readonly kind: string }[];
-  /** Sum of the regular files' sizes. */
-  readonly bytes: number;
-}
-
 export interface WalkOptions {
   /** Relative paths to leave out; a matched folder is not entered. */
   readonly exclude?: PathFilter;
@@ -55,7 +44,8 @@ function kindOf(st: Stats): WalkKind | string {
   return 'unknown file type';
 }
 
-function toEntry(localPath: string, relativePath: string, kind: WalkKind, st: Stats): WalkEntry {
+/** A walk entry from an lstat result. */
+export function toEntry(localPath: string, relativePath: string, kind: WalkKind, st: Stats): WalkEntry {
   return {
     localPath,
     relativePath,
@@ -91,13 +81,19 @@ function isMissing(e: unknown): boolean {
   return (e as NodeJS.ErrnoException).code === 'ENOENT';
 }
 
+/** One step of a walk: an entry to add, or something that cannot be added. */
+export type WalkItem =
+  | { readonly type: 'entry'; readonly entry: WalkEntry }
+  | { readonly type: 'unreadable'; readonly path: string }
+  | { readonly type: 'skipped'; readonly path: string; readonly kind: string };
+
 /**
- * Lists a folder tree without following symlinks (only the folder itself is followed when
- * it is one), and finds everything that could not be backed up before anything is added:
- * unreadable files and folders, and special files. A file that vanishes during the walk
- * is simply not listed.
+ * Walks a folder tree in pre-order (each folder before what it holds, names sorted) without
+ * following symlinks (only the folder itself is followed when it is one). It holds only the
+ * folders on the current path in memory, never the whole tree: trees can have millions of
+ * files. A file that vanishes during the walk is simply not listed.
  */
-export async function walkDirectory(root: string, options: WalkOptions = {}): Promise<WalkResult> {
+export async function* walkTree(root: string, options: WalkOptions = {}): AsyncGenerator<WalkItem> {
   const { exclude = () => false, ignoreLocal = () => false, signal } = options;
   let rootStats: Stats;
   try {
@@ -108,55 +104,69 @@ export async function walkDirectory(root: string, options: WalkOptions = {}): Pr
   }
   if (!rootStats.isDirectory()) throw new AppError('plugin', `${root} is not a folder; add it as a file.`);
 
-  const entries: WalkEntry[] = [];
-  const unreadable: string[] = [];
-  const skipped: { path: string; kind: string }[] = [];
-  let bytes = 0;
-
-  const visit = async (dir: string, rel: string, st: Stats): Promise<void> => {
+  async function* visit(dir: string, rel: string, st: Stats): AsyncGenerator<WalkItem> {
     throwIfAborted(signal);
-    entries.push(toEntry(dir, rel, 'directory', st));
+    yield { type: 'entry', entry: toEntry(dir, rel, 'directory', st) };
     let names: string[];
     try {
       names = await readdir(dir);
     } catch (e) {
-      if (!isMissing(e)) unreadable.push(dir);
+      if (!isMissing(e)) yield { type: 'unreadable', path: dir };
       return;
     }
     names.sort();
-    const children: { path: string; rel: string; st: Stats }[] = [];
     for (let i = 0; i < names.length; i += STAT_BATCH) {
-      const batch = names.slice(i, i + STAT_BATCH).map(async (name) => {
+      const batch = names.slice(i, i + STAT_BATCH).map(async (name): Promise<WalkItem | { type: 'directory'; path: string; rel: string; st: Stats } | undefined> => {
         const path = join(dir, name);
         const childRel = rel === '' ? name : `${rel}/${name}`;
         if (exclude(childRel) || ignoreLocal(path)) return undefined;
         try {
           const childStats = await lstat(path);
-          if (childStats.isFile() && !readableByMode(childStats)) await access(path, constants.R_OK);
-          return { path, rel: childRel, st: childStats };
+          const kind = kindOf(childStats);
+          if (kind === 'directory') return { type: 'directory', path, rel: childRel, st: childStats };
+          if (kind === 'file' || kind === 'symlink') {
+            if (kind === 'file' && !readableByMode(childStats)) await access(path, constants.R_OK);
+            return { type: 'entry', entry: toEntry(path, childRel, kind, childStats) };
+          }
+          return { type: 'skipped', path, kind };
         } catch (e) {
           // A name that is not valid UTF-8 comes back from readdir altered and then "missing":
           // report it rather than skip it silently.
-          if (!isMissing(e) || name.includes('\uFFFD')) unreadable.push(path);
+          if (!isMissing(e) || name.includes('\uFFFD')) return { type: 'unreadable', path };
           return undefined;
         }
       });
-      for (const child of await Promise.all(batch)) if (child) children.push(child);
-    }
-    for (const child of children) {
-      const kind = kindOf(child.st);
-      if (kind === 'directory') {
-        await visit(child.path, child.rel, child.st);
-      } else if (kind === 'file' || kind === 'symlink') {
-        entries.push(toEntry(child.path, child.rel, kind, child.st));
-        if (kind === 'file') bytes += child.st.size;
-      } else {
-        skipped.push({ path: child.path, kind });
+      for (const child of await Promise.all(batch)) {
+        if (!child) continue;
+        if (child.type === 'directory') yield* visit(child.path, child.rel, child.st);
+        else yield child;
       }
     }
-  };
+  }
 
-  await visit(root, '', rootStats);
+  yield* visit(root, '', rootStats);
+}
+
+/** What a first pass over a tree finds before anything is added: its size, and what cannot be backed up. */
+export interface TreeScan {
+  /** Local paths that cannot be read (files) or listed (folders), sorted. */
+  readonly unreadable: readonly string[];
+  /** Sockets, fifos and devices, which a backup cannot hold. */
+  readonly skipped: readonly { readonly path: string; readonly kind: string }[];
+  /** Sum of the regular files' sizes. */
+  readonly bytes: number;
+}
+
+export async function scanTree(root: string, options: WalkOptions = {}): Promise<TreeScan> {
+  const unreadable: string[] = [];
+  const skipped: { path: string; kind: string }[] = [];
+  let bytes = 0;
+  for await (const item of walkTree(root, options)) {
+    if (item.type === 'entry') {
+      if (item.entry.kind === 'file') bytes += item.entry.size;
+    } else if (item.type === 'unreadable') unreadable.push(item.path);
+    else skipped.push({ path: item.path, kind: item.kind });
+  }
   unreadable.sort();
-  return { entries, unreadable, skipped, bytes };
+  return { unreadable, skipped, bytes };
 }

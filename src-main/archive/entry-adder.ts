@@ -8,7 +8,7 @@ import { AppError, errorMessage, throwIfAborted } from '../shared/app-error.js';
 import type { ManifestEntry } from '../shared/models/manifest.js';
 import type { ProgressSink } from '../shared/models/progress.js';
 import { joinArchivePath, normalizeArchivePath } from './archive-path.js';
-import { walkDirectory, type WalkEntry } from './dir-walk.js';
+import { scanTree, toEntry, walkTree, type WalkEntry } from './dir-walk.js';
 import { spoolEncrypted } from './encrypted-spool.js';
 import { SmallFilePrefetch, type SmallFileRead } from './small-file-prefetch.js';
 import { compileExcludes, matchesOrIsInside } from './glob.js';
@@ -17,11 +17,13 @@ import type { PackEntry, TarPacker } from './tar-packer.js';
 
 /** Bytes per read of a local file: big enough for few syscalls, small enough to keep RSS flat. */
 const READ_SIZE = 256 * 1024;
+/** Entries walked ahead of the packer, so small files can be read ahead (see SmallFilePrefetch). */
+const PREFETCH_BATCH = 256;
 
 export interface EntryAdderDeps {
   readonly packer: TarPacker;
   /** The manifest's entry list, appended to in tar order. */
-  readonly entries: ManifestEntry[];
+  readonly manifest: { push(entry: ManifestEntry): unknown };
   /** Where temporary spools go: beside the archive. */
   readonly spoolNear: string;
   readonly isOwnFile: (localPath: string) => boolean;
@@ -68,7 +70,7 @@ export class EntryAdder {
     this.deps.progress.report({ kind: 'item', path: entry.path, itemsDone: this.itemsDone });
     const bodyOptions = { onBytes: this.onBytes, ...(source ? { source } : {}), ...(this.deps.signal ? { signal: this.deps.signal } : {}) };
     const record = body === undefined ? await this.deps.packer.addEmpty(entry) : await this.deps.packer.addFile(entry, body, bodyOptions);
-    this.deps.entries.push(record);
+    await this.deps.manifest.push(record);
     this.itemsDone++;
   }
 
@@ -149,40 +151,43 @@ export class EntryAdder {
       this.deps.log.warn(`Skipped ${localPath}: sockets, fifos and devices cannot be backed up.`);
       return;
     }
-    const local: WalkEntry = {
-      localPath: resolve(localPath),
-      relativePath: '',
-      kind,
-      mode: st.mode & 0o7777,
-      uid: st.uid,
-      gid: st.gid,
-      size: kind === 'file' ? st.size : 0,
-      mtime: st.mtime,
-      dev: st.dev,
-      ino: st.ino,
-      nlink: st.nlink,
-    };
+    const local = toEntry(resolve(localPath), '', kind, st);
     this.countTotal(local.size);
     await this.addLocal(local, path, options);
   }
 
   async addDirectory(localPath: string, archivePath: string, options?: AddDirectoryOptions): Promise<void> {
     const base = normalizeArchivePath(archivePath, { allowEmpty: true });
-    const walk = await walkDirectory(localPath, {
+    const walkOptions = {
       exclude: compileExcludes(options?.exclude),
       ignoreLocal: this.deps.isOwnFile,
       ...(this.deps.signal ? { signal: this.deps.signal } : {}),
-    });
-    if (walk.unreadable.length > 0) throw unreadableError(walk.unreadable, localPath);
-    for (const { path, kind } of walk.skipped) this.deps.log.warn(`Skipped ${kind} ${path}: it cannot be backed up.`);
-    this.countTotal(walk.bytes);
-    const prefetch = new SmallFilePrefetch(walk.entries);
-    for (const [index, entry] of walk.entries.entries()) {
-      throwIfAborted(this.deps.signal);
-      const path = joinArchivePath(base, entry.relativePath);
-      if (path === '') continue; // the folder itself, added at the archive's root
-      await this.addLocal(entry, path, {}, await prefetch.take(index));
+    };
+    // Two passes, so that nothing of a folder is added when part of it cannot be read, while
+    // memory stays flat: the scan keeps only totals and problems, the second pass streams.
+    const scan = await scanTree(localPath, walkOptions);
+    if (scan.unreadable.length > 0) throw unreadableError(scan.unreadable, localPath);
+    for (const { path, kind } of scan.skipped) this.deps.log.warn(`Skipped ${kind} ${path}: it cannot be backed up.`);
+    this.countTotal(scan.bytes);
+    let batch: WalkEntry[] = [];
+    const addBatch = async () => {
+      const prefetch = new SmallFilePrefetch(batch);
+      for (const [index, entry] of batch.entries()) {
+        throwIfAborted(this.deps.signal);
+        const path = joinArchivePath(base, entry.relativePath);
+        if (path === '') continue; // the folder itself, added at the archive's root
+        await this.addLocal(entry, path, {}, await prefetch.take(index));
+      }
+      batch = [];
+    };
+    for await (const item of walkTree(localPath, walkOptions)) {
+      // Made unreadable, or a special file, since the scan: the same rules apply.
+      if (item.type === 'unreadable') throw unreadableError([item.path], localPath);
+      if (item.type === 'skipped') continue;
+      batch.push(item.entry);
+      if (batch.length >= PREFETCH_BATCH) await addBatch();
     }
+    await addBatch();
   }
 
   async addBuffer(archivePath: string, data: Buffer | string, options: AddOptions = {}): Promise<void> {

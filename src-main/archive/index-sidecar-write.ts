@@ -23,20 +23,21 @@ export async function writeIndexSidecar(archivePath: string, manifest: Manifest,
 }
 
 /**
- * {@link writeIndexSidecar} for a manifest already serialized. The JSON is encrypted as a
- * stream: a manifest of a big tree runs to megabytes, and whole-message encryption would
- * hold several copies of it at once.
+ * {@link writeIndexSidecar} for a manifest already serialized, as bytes or as a source of
+ * chunks (the writer's manifest spool). The JSON is encrypted as a stream: a manifest of a
+ * big tree runs to megabytes, and whole-message encryption would hold several copies of it.
  */
-export async function writeIndexSidecarJson(archivePath: string, json: Uint8Array, enc: Encryption): Promise<string> {
+export async function writeIndexSidecarJson(archivePath: string, json: Uint8Array | (() => AsyncIterable<Buffer>), enc: Encryption): Promise<string> {
   const path = indexPathFor(archivePath);
   const partial = path + PARTIAL_SUFFIX;
   const fh = await open(partial, 'w', 0o600);
   try {
-    const slices = function* () {
-      for (let i = 0; i < json.length; i += 256 * 1024) yield Buffer.from(json.buffer, json.byteOffset + i, Math.min(256 * 1024, json.length - i));
+    const slices = function* (bytes: Uint8Array) {
+      for (let i = 0; i < bytes.length; i += 256 * 1024) yield Buffer.from(bytes.buffer, bytes.byteOffset + i, Math.min(256 * 1024, bytes.length - i));
     };
+    const source = typeof json === 'function' ? json() : slices(json);
     // `flush` fsyncs before the stream closes the file.
-    await pipeline(encryptStream(Readable.from(slices()), enc), fh.createWriteStream({ flush: true }));
+    await pipeline(encryptStream(Readable.from(source), enc), fh.createWriteStream({ flush: true }));
   } catch (e) {
     await fh.close().catch(() => {});
     await rm(partial, { force: true });

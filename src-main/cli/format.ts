@@ -1,16 +1,8 @@
+import { formatBytes } from '../shared/format-bytes.js';
 import type { ArchiveInfo, EncryptionInfo } from '../shared/models/archive.js';
 import type { ProgressSnapshot } from '../shared/models/progress.js';
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${n} B` : `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
+export { formatBytes };
 
 export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));

@@ -1,23 +1,18 @@
 import { AppError } from '../shared/app-error.js';
-import type { JobKind, JobLogLine, JobSnapshot } from '../shared/models/job.js';
-import { createJobRunner, type JobContext } from '../engine/index.js';
+import type { JobLogLine, JobSnapshot } from '../shared/models/job.js';
+import { createJobRunner, defaultJobHistoryDir, saveJobRecord, type JobSpec } from '../engine/index.js';
 import type { CliContext } from './cli-context.js';
 import { progressLine } from './format.js';
 
-export interface CliJob<T> {
-  readonly kind: JobKind;
-  readonly target: string;
-  readonly title: string;
-  readonly secrets?: readonly string[];
-  run(ctx: JobContext): Promise<T>;
-}
+/** A job as the CLI runs it: exactly the engine's job spec. */
+export type CliJob<T> = JobSpec<T>;
 
 const PLAIN_PROGRESS_EVERY_MS = 10_000;
 
 /**
  * Runs one operation as a job, showing its log and progress on stderr (a redrawn bar on a
- * TTY, a plain line now and then otherwise). Ctrl-C or SIGTERM cancels cleanly (the plugin
- * restarts what it stopped); a second Ctrl-C exits at once.
+ * TTY, a plain line now and then otherwise), and keeps its log in the job history. Ctrl-C or
+ * SIGTERM cancels cleanly (the plugin restarts what it stopped); a second Ctrl-C exits at once.
  */
 export async function runCliJob<T>(cli: CliContext, job: CliJob<T>): Promise<T> {
   const runner = createJobRunner({ concurrency: 1 });
@@ -68,6 +63,9 @@ export async function runCliJob<T>(cli: CliContext, job: CliJob<T>): Promise<T> 
   try {
     const final = await handle.done;
     clearBar();
+    await saveJobRecord(defaultJobHistoryDir(), { job: final, log: runner.log(handle.id) }).catch((e: Error) =>
+      term.write(`warning: could not keep this job's log: ${e.message}\n`),
+    );
     if (final.state === 'succeeded') return await handle.result();
     if (final.state === 'canceled') throw new AppError('canceled', `${job.title}: canceled.`);
     return await handle.result();

@@ -8,3 +8,4 @@ export * from './redactor.js';
 export * from './job-log.js';
 export * from './progress-tracker.js';
 export * from './job-runner.js';
+export * from './job-history.js';

@@ -48,6 +48,7 @@ export function createProgressTracker(options: ProgressTrackerOptions): Progress
   let itemsTotal: number | undefined;
   let currentItem: string | undefined;
   let samples: Sample[] = [];
+  const SAMPLE_EVERY_MS = 100;
 
   let lastEmit: number | undefined;
   let timer: unknown;
@@ -56,7 +57,12 @@ export function createProgressTracker(options: ProgressTrackerOptions): Progress
 
   const addSample = (): void => {
     const t = clock.now();
-    samples.push({ t, bytes: bytesDone, items: itemsDone });
+    // Updates can come tens of thousands of times a second (one per small file): samples
+    // closer than SAMPLE_EVERY_MS replace the newest, so the window holds a few dozen.
+    const newest = samples[samples.length - 1];
+    const previous = samples[samples.length - 2];
+    if (newest && previous && t - previous.t < SAMPLE_EVERY_MS) samples[samples.length - 1] = { t, bytes: bytesDone, items: itemsDone };
+    else samples.push({ t, bytes: bytesDone, items: itemsDone });
     // Keep one sample older than the window as the baseline the rate is measured from.
     while (samples.length > 2 && (samples[1] as Sample).t <= t - rateWindowMs) samples.shift();
   };

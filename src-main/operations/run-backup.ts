@@ -21,9 +21,12 @@ export interface BackupRequest {
   readonly now?: () => Date;
 }
 
+/** What a backup made. The manifest itself stays in the archive and its index: a job's result is kept and copied, and a manifest of a million entries is not small. */
 export interface BackupOutcome {
   readonly archive: ArchiveInfo;
-  readonly manifest: Manifest;
+  readonly totals: Manifest['totals'];
+  readonly startedAt: string;
+  readonly finishedAt: string;
   readonly result?: BackupResult;
 }
 
@@ -89,7 +92,8 @@ export async function runBackup(req: BackupRequest, op: OperationContext): Promi
     }
     op.log.info(`Archive written: ${written.path} (${written.size} bytes, ${written.manifest.totals.entries} entries)`);
     for (const note of result?.notes ?? []) op.log.info(note);
-    return { archive: await describeArchive(written.path), manifest: written.manifest, ...(result ? { result } : {}) };
+    const { totals, startedAt: started, finishedAt } = written.manifest;
+    return { archive: await describeArchive(written.path), totals, startedAt: started, finishedAt, ...(result ? { result } : {}) };
   } catch (e) {
     await rm(recordPathFor(path), { force: true });
     if (op.signal.aborted && !(e instanceof AppError && e.code === 'canceled')) {

@@ -16,7 +16,8 @@ export interface RestoreRequest {
 }
 
 export interface RestoreOutcome {
-  readonly manifest: Manifest;
+  /** The archive's plugin, target and time, without its entries (see BackupOutcome). */
+  readonly made: { readonly plugin: Manifest['plugin']; readonly target: string; readonly startedAt: string };
   readonly result?: RestoreResult;
 }
 
@@ -54,5 +55,5 @@ export async function runRestore(req: RestoreRequest, op: OperationContext): Pro
   op.log.info(`Restoring ${req.archivePath} onto "${req.target.name}" with ${loaded.info.displayName}`);
   const result = (await loaded.plugin.restore({ ...basePluginContext(req.target, options, op, req.confirm), archive })) ?? undefined;
   for (const note of result?.notes ?? []) op.log.info(note);
-  return { manifest, ...(result ? { result } : {}) };
+  return { made: { plugin: manifest.plugin, target: manifest.target.name, startedAt: manifest.startedAt }, ...(result ? { result } : {}) };
 }

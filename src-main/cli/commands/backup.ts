@@ -57,7 +57,7 @@ export async function backupCommand(cli: CliContext, argv: readonly string[]): P
     verified = report.ok;
     if (!report.ok) throw new AppError('integrity', `The new archive failed verification: ${report.problems.join('; ')}`);
   }
-  const m = outcome.manifest;
+  const m = outcome;
   const seconds = (Date.parse(m.finishedAt) - Date.parse(m.startedAt)) / 1000;
   if (cli.json) {
     cli.term.out(JSON.stringify({ archive: outcome.archive.path, info: outcome.archive, entries: m.totals.entries, bytes: m.totals.bytes, seconds, verified, result: outcome.result ?? null }, null, 2) + '\n');

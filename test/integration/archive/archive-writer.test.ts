@@ -222,7 +222,8 @@ describe('archive writer', () => {
     });
     expect(listing.stdout.trim().split('\n').at(-1)).toBe('lifeboat/manifest.json');
     const manifest = JSON.parse(readFileSync(join(dest, 'lifeboat/manifest.json'), 'utf8')) as Manifest;
-    expect(manifest).toEqual(written.manifest);
+    expect(manifest).toMatchObject(written.manifest);
+    expect(manifest.entries).toHaveLength(written.manifest.totals.entries);
     expect(manifest.metadata).toEqual({ version: '3.1' });
     expect(manifest.target).toEqual(header.target);
     const files = manifest.entries.filter((e) => e.type === 'file');
@@ -237,7 +238,7 @@ describe('archive writer', () => {
     expect(kinds.get('data')).toMatchObject({ type: 'directory' });
 
     // The index sidecar holds the same manifest, encrypted the same way.
-    expect(JSON.parse(gpgDecrypt(written.indexPath, PASSPHRASE).toString('utf8'))).toEqual(written.manifest);
+    expect(JSON.parse(gpgDecrypt(written.indexPath, PASSPHRASE).toString('utf8'))).toEqual(manifest);
 
     const bytes = updates.filter((u) => u.kind === 'bytes');
     expect(bytes.at(-1)).toEqual({ kind: 'bytes', done: manifest.totals.bytes, total: manifest.totals.bytes });
@@ -269,7 +270,9 @@ describe('archive writer', () => {
     expect(withoutIno(snapshot(join(dest, 'data')))).toEqual(withoutIno(snapshot(src)));
     // gpg names the key it used: the catalog's recipient ID must be that one.
     expect(stderr).toContain(describeRecipients(keys)[0]!.keyId);
-    expect(JSON.parse(gpgDecrypt(written.indexPath).toString('utf8'))).toEqual(written.manifest);
+    const index = JSON.parse(gpgDecrypt(written.indexPath).toString('utf8')) as Manifest;
+    expect(index).toMatchObject(written.manifest);
+    expect(index.entries).toHaveLength(written.manifest.totals.entries);
   });
 
   it('keeps SEIPD v1 for gpg 2.2 even when the recipient key advertises AEAD', async () => {
@@ -302,7 +305,9 @@ describe('archive writer', () => {
     expect(written.indexPath.endsWith('.index.json')).toBe(true);
     const listing = spawnSync('tar', ['-tvzf', written.path, '--numeric-owner'], { encoding: 'utf8' });
     expect(listing.stdout).toMatch(/300000\/300001 .* big-ids/);
-    expect(JSON.parse(readFileSync(written.indexPath, 'utf8'))).toEqual(written.manifest);
+    const index = JSON.parse(readFileSync(written.indexPath, 'utf8')) as Manifest;
+    expect(index).toMatchObject(written.manifest);
+    expect(index.entries.map((e) => e.path)).toContain('big-ids');
     const dest = scratch('restored');
     const r = spawnSync('tar', ['-xzf', written.path, '-C', dest]);
     expect(r.status).toBe(0);
@@ -361,7 +366,8 @@ describe('archive writer', () => {
     expect(() => lstatSync(join(dest, 'volumes/app/db/skip'))).toThrow();
     expect(() => lstatSync(join(dest, 'volumes/app/db/pipe'))).toThrow();
     expect(warnings.some((w) => w.includes('pipe'))).toBe(true);
-    const dumpEntry = written.manifest.entries.find((e) => e.path === 'postgres/dump.sql');
+    const index = JSON.parse(gpgDecrypt(written.indexPath, PASSPHRASE).toString('utf8')) as Manifest;
+    const dumpEntry = index.entries.find((e) => e.path === 'postgres/dump.sql');
     expect(dumpEntry).toMatchObject({ size: dump.length, sha256: sha256(dump) });
   });
 
@@ -453,6 +459,7 @@ describe('archive writer', () => {
       stdin: {
         contents: `
           import { createArchiveWriter } from './src-main/archive/archive-writer.ts';
+          import { readIndexSidecar } from './src-main/archive/index-sidecar-read.ts';
           (async () => {
             const [src, archive] = process.argv.slice(2);
             const w = await createArchiveWriter(archive, { encryption: { kind: 'passphrase', passphrase: 'x' } });
@@ -463,7 +470,8 @@ describe('archive writer', () => {
             } catch (e) {
               const written = await w.finish({ tool: { name: 'lifeboat', version: '0' }, plugin: { id: 't', version: '1' },
                 target: { name: 't', options: {} }, startedAt: new Date().toISOString() });
-              console.log(JSON.stringify({ ok: false, code: e.code, message: e.message, paths: written.manifest.entries.map((x) => x.path) }));
+              const manifest = await readIndexSidecar(written.path, { passphrase: 'x' });
+              console.log(JSON.stringify({ ok: false, code: e.code, message: e.message, paths: manifest.entries.map((x) => x.path) }));
             }
           })();`,
         resolveDir: resolve(import.meta.dirname, '../../..'),

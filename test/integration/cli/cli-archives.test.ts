@@ -69,6 +69,23 @@ describe('secrets', () => {
   });
 });
 
+describe('the job history', () => {
+  it('keeps each job with its result and timestamped log, without the passphrase', async () => {
+    const secret = 'passphrase-from-the-environment-1234';
+    const run = await runLifeboat(env, ['backup', '--plugin', 'juju-client', '--name', 'history', '--opt', `dir=${source}`, '--json'], { env: { LIFEBOAT_PASSPHRASE: secret } });
+    expect(run.code, output(run)).toBe(0);
+    const dir = join(env.home, '.local', 'state', 'lifeboat', 'jobs');
+    const files = (await readdir(dir)).filter((n) => n.includes('-backup-history-'));
+    expect(files).toHaveLength(1);
+    const text = await readFile(join(dir, files[0]!), 'utf8');
+    const record = JSON.parse(text) as { job: { state: string; kind: string; target: string }; log: { at: string; message: string }[] };
+    expect(record.job).toMatchObject({ state: 'succeeded', kind: 'backup', target: 'history' });
+    expect(record.log.some((l) => l.message.includes(archivePathOf(run)))).toBe(true);
+    expect(record.log.every((l) => !Number.isNaN(Date.parse(l.at)))).toBe(true);
+    expect(text).not.toContain(secret);
+  });
+});
+
 describe('configuration', () => {
   it('a config with a misspelt key fails with exit 2 naming the key', async () => {
     const cfg = join(root, 'bad-config.yaml');
@@ -129,6 +146,48 @@ describe('archives made by gpg itself', () => {
     expect(ex.code, output(ex)).toBe(0);
     expect(await readFile(join(to, '.juju', 'environments', 'prod.jenv'), 'utf8')).toContain('password: s3cret');
     expect(existsSync(join(to, '.juju', 'environments.yaml'))).toBe(false);
+  });
+
+  it("imports Juju's own juju-backup-*.tgz and BTCPay's backup.tar.gz.gpg under the right plugin and time", async () => {
+    const juju = join(root, 'juju-src');
+    await mkdir(join(juju, 'juju-backup', 'dump', 'juju'), { recursive: true });
+    await writeFile(join(juju, 'juju-backup', 'metadata.json'), '{"FormatVersion":1}');
+    await writeFile(join(juju, 'juju-backup', 'root.tar'), 'not really a tar');
+    await writeFile(join(juju, 'juju-backup', 'dump', 'oplog.bson'), '');
+    const tgz = join(root, 'juju-backup-20140403-1408.tgz');
+    execFileSync('tar', ['-czf', tgz, '-C', juju, 'juju-backup']);
+    const j = await runLifeboat(env, ['import', tgz, '--json']);
+    expect(j.code, output(j)).toBe(0);
+    expect(JSON.parse(j.stdout)).toMatchObject({ plugin: 'juju-state', target: 'juju-state', createdAt: '2014-04-03T14:08:00.000Z', encryption: { kind: 'none' }, origin: 'juju backup' });
+
+    const btcpay = join(root, 'btcpay-src');
+    await mkdir(join(btcpay, 'volumes', 'generated_btcpay_datadir', '_data'), { recursive: true });
+    await writeFile(join(btcpay, 'volumes', 'generated_btcpay_datadir', '_data', 'settings.config'), 'network=mainnet\n');
+    execFileSync('sh', ['-c', 'echo "-- dump" | gzip > postgres.sql.gz'], { cwd: btcpay });
+    const plain = join(root, 'backup.tar.gz');
+    execFileSync('tar', ['-czf', plain, '-C', btcpay, 'postgres.sql.gz', 'volumes']);
+    await gpg(await gpgHome(root), ['--symmetric', '--cipher-algo', 'AES256', '-o', plain + '.gpg', plain], PASSPHRASE);
+    const b = await runLifeboat(env, ['import', plain + '.gpg', '--passphrase-file', env.passFile, '--json']);
+    expect(b.code, output(b)).toBe(0);
+    const info = JSON.parse(b.stdout) as { path: string };
+    expect(JSON.parse(b.stdout)).toMatchObject({ plugin: 'btcpay', target: 'btcpay', encryption: { kind: 'passphrase' }, origin: 'btcpay-backup.sh' });
+    const ls = await runLifeboat(env, ['ls', info.path, '--json', '--passphrase-file', env.passFile]);
+    expect(listedPaths(ls)).toEqual(expect.arrayContaining(['postgres.sql.gz', 'volumes/generated_btcpay_datadir/_data/settings.config']));
+    const verify = await runLifeboat(env, ['verify', info.path, '--passphrase-file', env.passFile]);
+    expect(verify.code, output(verify)).toBe(0);
+  });
+
+  it('a damaged file is not imported, and nothing is left in the store', async () => {
+    const bad = join(root, 'damaged.tar.gz.gpg');
+    const good = await readFile(tarball);
+    const at = Math.floor(good.length / 2);
+    good[at] = good[at]! ^ 0x40;
+    await writeFile(bad, good);
+    const before = await readdir(env.store);
+    const run = await runLifeboat(env, ['import', bad, '--passphrase-file', env.passFile]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/damaged|tampered/i);
+    expect((await readdir(env.store)).sort()).toEqual(before.sort());
   });
 
   it('a flipped byte: verify exits 3 and extract leaves nothing behind', async () => {

@@ -94,7 +94,7 @@ describe.each(Object.keys(samples))('plugin %s', (id) => {
     const backup = await runner
       .enqueue({ kind: 'backup', target: sample.target.name, title: 'backup', run: (ctx) => runBackup({ registry, target: sample.target, store, encryption: { kind: 'passphrase', passphrase: 'pw' }, confirm: async () => true }, ctx) })
       .result();
-    expect(backup.manifest.plugin.id).toBe(id);
+    expect(backup.archive.plugin).toBe(id);
     await runner
       .enqueue({ kind: 'restore', target: sample.target.name, title: 'restore', run: (ctx) => runRestore({ registry, target: sample.restoreTarget, archivePath: backup.archive.path, decryption: { passphrase: 'pw' }, confirm: async () => true }, ctx) })
       .result();
