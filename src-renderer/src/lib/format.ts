@@ -2,20 +2,7 @@
 import { assertNever } from '@shared/app-error.js';
 import type { EncryptionInfo } from '@shared/models/archive.js';
 
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
-
-/** `1536` → `1.5 KiB`; one decimal below 10 units, none above. */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '—';
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const digits = unit === 0 || value >= 10 ? 0 : 1;
-  return `${value.toFixed(digits)} ${UNITS[unit]}`;
-}
+export { formatBytes } from '@shared/format-bytes.js';
 
 /** An ISO 8601 time in the user's locale and time zone; unreadable input is shown as is. */
 export function formatDateTime(iso: string, locale?: string): string {
