@@ -47,8 +47,17 @@ function readFromTty(prompt: string, echo: boolean): Promise<string> {
       else resolve(value);
     };
     const onData = (chunk: Buffer) => {
-      for (const ch of chunk.toString('utf8')) {
-        if (ch === '\r' || ch === '\n') return done();
+      const text = chunk.toString('utf8');
+      let offset = 0;
+      for (const ch of text) {
+        offset += ch.length;
+        if (ch === '\r' || ch === '\n') {
+          // Pasted or typed-ahead input after Enter belongs to the next question.
+          const rest = text.slice(offset).replace(/^\n/, '');
+          done();
+          if (rest) stdin.unshift(Buffer.from(rest));
+          return;
+        }
         if (ch === '\u0003') return done(new AppError('canceled', 'Canceled.'));
         if (ch === '\u0004' && value === '') return done(new AppError('canceled', 'Canceled.'));
         if (ch === '\u007f' || ch === '\b') {

@@ -10,6 +10,7 @@ export const REQUIRED = {
   pigz: 'pigz',
   tar: 'tar',
   gzip: 'gzip',
+  script: 'bsdutils',
 };
 
 function have(cmd) {

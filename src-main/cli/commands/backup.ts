@@ -62,7 +62,7 @@ export async function backupCommand(cli: CliContext, argv: readonly string[]): P
   if (cli.json) {
     cli.term.out(JSON.stringify({ archive: outcome.archive.path, info: outcome.archive, entries: m.totals.entries, bytes: m.totals.bytes, seconds, verified, result: outcome.result ?? null }, null, 2) + '\n');
   } else {
-    cli.term.write(`Backed up ${m.totals.files} files, ${formatBytes(m.totals.bytes)} in ${formatDuration(seconds)} → ${formatBytes(outcome.archive.size)}${verified ? ', verified' : ''}\n`);
+    cli.term.write(`Backed up ${m.totals.files} file${m.totals.files === 1 ? '' : 's'}, ${formatBytes(m.totals.bytes)} in ${formatDuration(seconds)} → ${formatBytes(outcome.archive.size)}${verified ? ', verified' : ''}\n`);
     if (outcome.result?.downtimeSeconds !== undefined) cli.term.write(`Downtime: ${formatDuration(outcome.result.downtimeSeconds)}\n`);
     cli.term.out(outcome.archive.path + '\n');
   }
