@@ -6,21 +6,10 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { prng } from '../test/env/prng.mjs';
 
 const MB = 1_000_000;
 const GIB = 1024 ** 3;
-
-/** mulberry32: a tiny seeded PRNG, so the corpus is the same on every machine. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = 'invoice payment store wallet controller model unit charm relation machine agent cloud region lightning channel node peer block height fee address'.split(' ');
 

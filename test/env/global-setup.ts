@@ -1,6 +1,5 @@
 // Makes sure the real components the integration tests use are installed, before any test
 // runs; fails the run loudly when one cannot be had.
-// @ts-expect-error plain ESM helper shared with test/run.mjs
 import { ensureDebianPackages } from './debian-packages.mjs';
 
 export function setup(): void {

@@ -7,6 +7,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { chmod, lstat, lutimes, mkdir, readdir, readlink, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { prng } from '../../env/prng.mjs';
 
 export interface FixtureOptions {
   /** Small files under `cache/`, 100 per folder. */
@@ -15,18 +16,6 @@ export interface FixtureOptions {
   readonly bigFileBytes: number;
   /** Add Juju 1.x-style local-provider folders `local/` and `local2/`. */
   readonly localProviders?: boolean;
-}
-
-/** Deterministic 32-bit PRNG (mulberry32): the same seed gives the same tree. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const BASE_MTIME = 1_700_000_000;

@@ -13,7 +13,6 @@ import { CONTENT_SECURITY_POLICY, contentTypeFor, resolveRendererFile } from '..
 import type { AppInfo, IpcResult } from '../../../src-main/shared/ipc-contract.js';
 import type { ArchiveInfo } from '../../../src-main/shared/models/archive.js';
 import type { PluginInfo } from '../../../src-main/shared/models/plugin.js';
-// @ts-expect-error plain ESM helper shared with test/run.mjs
 import { ensureDebianPackages } from '../../env/debian-packages.mjs';
 
 const repo = resolve(import.meta.dirname, '../../..');
