@@ -29,6 +29,10 @@ import type { Readable } from 'node:stream';
 import type { Manifest, ManifestEntry } from '../shared/models/manifest.js';
 import type { ProgressSink } from '../shared/models/progress.js';
 
+export type { AppErrorCode } from '../shared/app-error.js';
+export type { Manifest, ManifestEntry } from '../shared/models/manifest.js';
+export type { ProgressSink, ProgressUpdate } from '../shared/models/progress.js';
+
 /** The version of this contract. Plugins declare a semver range of it as `apiVersion`. */
 export const PLUGIN_API_VERSION = '1.0.0';
 
@@ -84,6 +88,11 @@ export interface JsonSchemaProperty {
 
 /**
  * What a plugin module exports as `plugin`.
+ *
+ * Failures the operator can act on are thrown as an `Error` whose `name` is `'AppError'` and
+ * whose `code` is one of the host's error codes (`'unreachable'`, `'unreadable-files'`,
+ * `'declined'`, `'plugin'`...), with a message saying what is wrong and what to do; the host
+ * shows it as it is. Anything else thrown is reported as a bug in the plugin, with its stack.
  *
  * @example
  * ```ts

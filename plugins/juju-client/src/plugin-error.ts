@@ -3,7 +3,7 @@
  * (isAppError in src-main/shared/app-error.ts). A plugin imports only types from the host,
  * so it raises its own error of that shape instead of importing the host's class.
  */
-import type { AppErrorCode } from '../../../src-main/shared/app-error.js';
+import type { AppErrorCode } from '../../../src-main/plugin-host/plugin-api.js';
 
 export class PluginError extends Error {
   override readonly name = 'AppError';
