@@ -15,7 +15,7 @@ import {
   registerAppScheme,
   serveRendererFiles,
 } from './app/index.js';
-import { defaultStoreDir, listArchives } from './archive/index.js';
+import { defaultStoreDir, listArchives, openStore } from './archive/index.js';
 import { createJobRunner, type JobRunner } from './engine/index.js';
 import { createInvokeHandlers, registerInvokeHandlers, sendEvent } from './ipc/index.js';
 import { defaultUserPluginsDir, discoverPlugins } from './plugin-host/index.js';
@@ -46,6 +46,8 @@ async function start(): Promise<void> {
   serveRendererFiles(rendererDir);
 
   const store = defaultStoreDir();
+  // Removes what interrupted runs left (.partial files of dead processes) before anything is listed.
+  await openStore(store);
   const userPluginsDir = defaultUserPluginsDir();
   const plugins = await discoverPlugins({ builtinDir: resourcePath('plugins'), userDir: userPluginsDir });
   const jobs = createJobRunner();
