@@ -7,6 +7,7 @@ import { backupCommand } from './commands/backup.js';
 import { extractCommand } from './commands/extract.js';
 import { importCommand } from './commands/import.js';
 import { pluginsCommand } from './commands/plugins.js';
+import { probeCommand } from './commands/probe.js';
 import { restoreCommand } from './commands/restore.js';
 import { targetsCommand } from './commands/targets.js';
 import { verifyCommand } from './commands/verify.js';
@@ -17,6 +18,7 @@ Usage: lifeboat COMMAND [options]
 
   plugins [--json]                         plugins found, enabled or disabled with the reason
   targets list|add|remove                  targets in config.yaml
+  probe TARGET | --plugin ID --opt k=v     is it reachable and running? (changes nothing)
   backup TARGET | --plugin ID --opt k=v    back up into a new encrypted archive
   archives [--json]                        archives in the store
   ls ARCHIVE [--json]                      entries of an archive
@@ -66,6 +68,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
         return await pluginsCommand(cli);
       case 'targets':
         return await targetsCommand(cli, rest);
+      case 'probe':
+        return await probeCommand(cli, rest);
       case 'backup':
         return await backupCommand(cli, rest);
       case 'archives':

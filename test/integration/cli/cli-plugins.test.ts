@@ -59,6 +59,17 @@ describe('lifeboat plugins', () => {
     expect(table.stdout).toMatch(/disabled: /);
   });
 
+  it('probe says whether a target is reachable, with exit 0 or 1', async () => {
+    const dir = join(root, 'probe-me');
+    await mkdir(dir);
+    const ok = await runLifeboat(env, ['probe', '--plugin', 'dropin-ok', '--opt', `dir=${dir}`, '--json']);
+    expect(ok.code, output(ok)).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ reachable: true, running: true });
+    const missing = await runLifeboat(env, ['probe', '--plugin', 'juju-client', '--opt', `dir=${join(root, 'nowhere')}`]);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toContain('NOT reachable');
+  });
+
   it('using a disabled plugin says why', async () => {
     const run = await runLifeboat(env, ['backup', '--plugin', 'dropin-incompatible', '--no-encrypt']);
     expect(run.code).toBe(1);
