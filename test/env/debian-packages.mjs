@@ -11,6 +11,8 @@ export const REQUIRED = {
   tar: 'tar',
   gzip: 'gzip',
   script: 'bsdutils',
+  dockerd: 'docker.io',
+  busybox: 'busybox-static',
 };
 
 function have(cmd) {
