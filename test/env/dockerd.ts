@@ -1,0 +1,179 @@
+// A private Docker engine for the tests: its own socket, data, exec root, pidfile and
+// bridge, no iptables, so it never touches a Docker the machine may run. Started once and
+// reused by later runs (found by pidfile + ping); fails loudly with the reason when it
+// cannot start — tests that need it never skip.
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Dockerode from 'dockerode';
+import { ensureDebianPackages } from './debian-packages.mjs';
+import { ensureBusyboxImage } from './docker/busybox-image.js';
+import { allowForwarding, ensureBridge, removeBridge, removeForwarding } from './docker/private-bridge.js';
+
+export { BUSYBOX_IMAGE } from './docker/busybox-image.js';
+
+const RUN_DIR = '/run/lifeboat-test-docker';
+const DATA_ROOT = '/var/lib/lifeboat-test-docker';
+const SOCKET = `${RUN_DIR}/docker.sock`;
+const PIDFILE = `${RUN_DIR}/dockerd.pid`;
+const LOG = `${RUN_DIR}/dockerd.log`;
+const LOCK = `${RUN_DIR}/start.lock`;
+
+/** Label on every container and volume a test makes; `cleanup()` removes them. */
+export const TEST_LABEL = 'lifeboat-test';
+export const TEST_LABELS: Readonly<Record<string, string>> = { [TEST_LABEL]: '1' };
+
+export interface DockerRig {
+  readonly socketPath: string;
+  readonly docker: Dockerode;
+  readonly images: { readonly busybox: string };
+  /** Removes the containers and volumes labelled lifeboat-test=1. */
+  cleanup(): Promise<void>;
+  /** Stops the engine and removes its bridge. Tests leave it running for the next run. */
+  stop(): Promise<void>;
+}
+
+export async function startDockerRig(): Promise<DockerRig> {
+  ensureDebianPackages({ dockerd: 'docker.io', busybox: 'busybox-static', ip: 'iproute2' });
+  mkdirSync(RUN_DIR, { recursive: true });
+  const docker = new Dockerode({ socketPath: SOCKET, host: undefined, protocol: 'http' });
+  await withLock(async () => {
+    if (!(await answers(docker))) await startEngine(docker);
+  });
+  const busybox = await ensureBusyboxImage(docker);
+  const rig: DockerRig = {
+    socketPath: SOCKET,
+    docker,
+    images: { busybox },
+    cleanup: () => removeTestObjects(docker),
+    stop: () => stopEngine(),
+  };
+  // Leftovers of an interrupted run would confuse tests that list containers by label.
+  await rig.cleanup();
+  return rig;
+}
+
+async function answers(docker: Dockerode): Promise<boolean> {
+  if (readPid() === undefined) return false;
+  try {
+    await docker.ping();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function startEngine(docker: Dockerode): Promise<void> {
+  const stale = readPid();
+  if (stale !== undefined) {
+    // Alive but not answering: a wedged engine from an earlier run.
+    process.kill(stale, 'SIGKILL');
+    await sleep(500);
+  }
+  const bridge = ensureBridge();
+  allowForwarding(bridge.subnet);
+  mkdirSync(DATA_ROOT, { recursive: true });
+  const log = openSync(LOG, 'w');
+  const child = spawn(
+    'dockerd',
+    [
+      `--host=unix://${SOCKET}`,
+      `--data-root=${DATA_ROOT}`,
+      `--exec-root=${RUN_DIR}/exec`,
+      `--pidfile=${PIDFILE}`,
+      `--bridge=${bridge.name}`,
+      '--iptables=false',
+      '--ip-forward=false',
+      // Its own namespaces even if it finds (and uses) the system's containerd.
+      '--containerd-namespace=lifeboat-test',
+      '--containerd-plugins-namespace=lifeboat-test-plugins',
+    ],
+    { detached: true, stdio: ['ignore', log, log] },
+  );
+  closeSync(log);
+  let exited: string | undefined;
+  child.on('exit', (code, signal) => (exited = `exited with ${code ?? signal}`));
+  child.unref();
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+    if (exited !== undefined) break;
+    try {
+      await docker.ping();
+      return;
+    } catch {
+      await sleep(100);
+    }
+  }
+  if (exited === undefined) child.kill('SIGKILL');
+  throw new Error(
+    `The private Docker engine for the tests did not start (${exited ?? 'no answer within 30 s'}). Last lines of ${LOG}:\n${logTail()}`,
+  );
+}
+
+async function stopEngine(): Promise<void> {
+  const pid = readPid();
+  if (pid !== undefined) {
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 150 && isAlive(pid); i++) await sleep(100);
+  }
+  const bridge = ensureBridge();
+  removeForwarding(bridge.subnet);
+  removeBridge();
+}
+
+async function removeTestObjects(docker: Dockerode): Promise<void> {
+  const filters = { label: [`${TEST_LABEL}=1`] };
+  for (const c of await docker.listContainers({ all: true, filters })) {
+    await docker.getContainer(c.Id).remove({ force: true, v: true });
+  }
+  for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) {
+    await docker.getVolume(v.Name).remove({ force: true });
+  }
+}
+
+function readPid(): number | undefined {
+  if (!existsSync(PIDFILE)) return undefined;
+  const pid = Number(readFileSync(PIDFILE, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function logTail(): string {
+  try {
+    return readFileSync(LOG, 'utf8').trimEnd().split('\n').slice(-15).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** One starter at a time across processes (two test runs, or test files in parallel). */
+async function withLock<T>(fn: () => Promise<T>): Promise<T> {
+  for (const deadline = Date.now() + 60_000; ; ) {
+    try {
+      writeFileSync(LOCK, String(process.pid), { flag: 'wx' });
+      break;
+    } catch {
+      let holder = 0;
+      try {
+        holder = Number(readFileSync(LOCK, 'utf8').trim());
+      } catch {
+        continue; // released between our two looks
+      }
+      if (!isAlive(holder)) rmSync(LOCK, { force: true });
+      else if (Date.now() > deadline) throw new Error(`Another process (pid ${holder}) has been starting the test Docker engine for a minute; see ${LOG}.`);
+      else await sleep(200);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(LOCK, { force: true });
+  }
+}
