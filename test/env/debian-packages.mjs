@@ -11,6 +11,7 @@ export const REQUIRED = {
   tar: 'tar',
   gzip: 'gzip',
   script: 'bsdutils',
+  sshd: 'openssh-server', 'ssh-keygen': 'openssh-client', 'ssh-agent': 'openssh-client',
   dockerd: 'docker.io',
   busybox: 'busybox-static',
 };
