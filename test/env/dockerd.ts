@@ -39,6 +39,8 @@ export async function startDockerRig(): Promise<DockerRig> {
   const docker = new Dockerode({ socketPath: SOCKET, host: undefined, protocol: 'http' });
   await withLock(async () => {
     if (!(await answers(docker))) await startEngine(docker);
+    // Another engine may have set FORWARD to DROP since ours started.
+    allowForwarding(ensureBridge().subnet);
   });
   const busybox = await ensureBusyboxImage(docker);
   const rig: DockerRig = {
@@ -71,7 +73,6 @@ async function startEngine(docker: Dockerode): Promise<void> {
     await sleep(500);
   }
   const bridge = ensureBridge();
-  allowForwarding(bridge.subnet);
   mkdirSync(DATA_ROOT, { recursive: true });
   const log = openSync(LOG, 'w');
   const child = spawn(
@@ -88,7 +89,7 @@ async function startEngine(docker: Dockerode): Promise<void> {
       '--containerd-namespace=lifeboat-test',
       '--containerd-plugins-namespace=lifeboat-test-plugins',
     ],
-    { detached: true, stdio: ['ignore', log, log] },
+    { detached: true, cwd: '/', stdio: ['ignore', log, log] },
   );
   closeSync(log);
   let exited: string | undefined;

@@ -61,6 +61,8 @@ export async function dockerExec(
     stream.destroy();
   };
   signal?.addEventListener('abort', onAbort, { once: true });
+  // A cancel while the exec was being created fires no event any more.
+  if (signal?.aborted) onAbort();
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
   try {
