@@ -3,7 +3,7 @@
 // agent that carries dockerode over an SSH-like stream.
 import { createHash, randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
-import { Duplex, type Readable } from 'node:stream';
+import { Duplex, type Readable, Writable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import * as tarStream from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -145,6 +145,24 @@ describe('exec in a container', () => {
     expect((await dockerExec(box, ['cat'], { input: 'piped in\n' })).stdout).toBe('piped in\n');
     const r = await dockerExec(box, ['sh', '-c', 'echo "$GREETING"; id -u; pwd'], { env: { GREETING: 'hi there' }, user: 'nobody', workdir: '/tmp' });
     expect(r.stdout).toBe('hi there\n65534\n/tmp\n');
+  });
+
+  it('streams a large stdout into a slow writer with equal bytes', async () => {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const slow = new Writable({
+      highWaterMark: 16 * 1024,
+      write(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        setImmediate(done);
+      },
+    });
+    const script = 'head -c 4000000 /dev/urandom > /tmp/r && sha256sum /tmp/r >&2 && cat /tmp/r';
+    const r = await dockerExec(box, ['sh', '-c', script], { stdout: slow });
+    expect(r.stdout).toBe('');
+    expect(bytes).toBe(4_000_000);
+    expect(r.stderr.split(' ')[0]).toBe(hash.digest('hex'));
   });
 
   it('kills the command on cancel', async () => {
