@@ -44,6 +44,26 @@ function socketFromEnv(dockerHost: string | undefined): string {
   );
 }
 
+/**
+ * Checks the engine answers; returns its version. Fails with an AppError('unreachable')
+ * saying why (no socket, no permission, no answer) and what to do.
+ */
+export async function pingDocker(docker: Dockerode, where: string): Promise<string> {
+  try {
+    await docker.ping();
+    return (await docker.version()).Version;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' || code === 'ECONNREFUSED'
+        ? 'no Docker engine listens there. Is Docker installed and running?'
+        : code === 'EACCES'
+          ? 'permission denied on its socket. Run as root or as a user in the docker group.'
+          : `${e instanceof Error ? e.message : String(e)}.`;
+    throw new AppError('unreachable', `Could not reach the Docker engine at ${where}: ${why}`, { cause: e });
+  }
+}
+
 type Callback = (err: Error | null, socket?: Duplex) => void;
 
 /**

@@ -13,6 +13,7 @@ import {
   findComposeProject,
   findContainer,
   inspectConfig,
+  pingDocker,
   readContainerPath,
   readVolume,
   runContainer,
@@ -204,19 +205,20 @@ describe('volume and path contents as tar', () => {
 
   it('removes the helper container even when the tar consumer fails', async () => {
     const volume = await filledVolume();
+    const labels = { ...TEST_LABELS, 'lifeboat-test.case': id() };
     const helpers = async (): Promise<number> =>
-      (await docker.listContainers({ all: true, filters: { label: ['lifeboat.helper=1'] } })).length;
+      (await docker.listContainers({ all: true, filters: { label: [`lifeboat-test.case=${labels['lifeboat-test.case']}`] } })).length;
     const p = readVolume(
       docker,
       volume,
       async (tar) => {
         for await (const _chunk of tar) throw new Error('disk full');
       },
-      { helperImage: rig.images.busybox, labels: TEST_LABELS },
+      { helperImage: rig.images.busybox, labels },
     );
     await expect(p).rejects.toThrow('disk full');
     expect(await helpers()).toBe(0);
-    await expect(readVolume(docker, `lbt-missing-${id()}`, bytesOf, { helperImage: rig.images.busybox })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(readVolume(docker, `lbt-missing-${id()}`, bytesOf, { helperImage: rig.images.busybox, labels })).rejects.toMatchObject({ code: 'not-found' });
     expect(await helpers()).toBe(0);
   });
 });
@@ -259,7 +261,17 @@ describe('a container run from a spec', () => {
   });
 });
 
-describe('a client over an SSH-like stream', () => {
+describe('reaching the engine', () => {
+  it('names the socket and the reason when no engine answers', async () => {
+    const client = createDockerClient({ socketPath: '/run/lifeboat-no-such-docker.sock' });
+    await expect(pingDocker(client, '/run/lifeboat-no-such-docker.sock')).rejects.toMatchObject({
+      code: 'unreachable',
+      message: expect.stringContaining('/run/lifeboat-no-such-docker.sock: no Docker engine listens there'),
+    });
+    expect(await pingDocker(createDockerClient({ socketPath: rig.socketPath }), rig.socketPath)).toMatch(/^\d+\./);
+  });
+
+
   it('speaks to the engine through streams that are not sockets', async () => {
     let opened = 0;
     const client = createDockerClient({
