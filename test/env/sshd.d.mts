@@ -28,4 +28,5 @@ export interface SshRig {
 }
 export const SSH_TEST_USER: string;
 export function childPids(pid: number): number[];
+export function descendantPids(pid: number): number[];
 export function startSshRig(): Promise<SshRig>;

@@ -54,11 +54,18 @@ export function childPids(pid) {
   return out;
 }
 
+/** Children, grandchildren... of `pid`. */
+export function descendantPids(pid) {
+  const out = [];
+  for (const child of childPids(pid)) out.push(child, ...descendantPids(child));
+  return out;
+}
+
 function stopDaemons(dir) {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.pid') && f !== 'owner.pid')) {
     const pid = readPid(join(dir, file));
     if (pid === undefined || !alive(pid)) continue;
-    for (const child of childPids(pid)) {
+    for (const child of descendantPids(pid)) {
       try { process.kill(child, 'SIGKILL'); } catch { /* already gone */ }
     }
     try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
@@ -223,12 +230,14 @@ export async function startSshRig() {
           .map(([name, port]) => `[127.0.0.1]:${port} ${readFileSync(join(dir, `${name}_host_ed25519.pub`), 'utf8').split(' ').slice(0, 2).join(' ')}`)
           .join('\n') + '\n';
       },
-      /** Kills the per-connection processes of the key-only target: every open session drops. */
+      /** Kills the per-connection processes of the key-only target (monitor and session child): every open session drops. */
       killTargetSessions() {
         const pid = pidOf('target');
-        const children = pid !== undefined ? childPids(pid) : [];
-        for (const child of children) process.kill(child, 'SIGKILL');
-        return children.length;
+        const victims = pid !== undefined ? descendantPids(pid) : [];
+        for (const victim of victims) {
+          try { process.kill(victim, 'SIGKILL'); } catch { /* already gone */ }
+        }
+        return victims.length;
       },
       async stop() {
         stopDaemons(dir);

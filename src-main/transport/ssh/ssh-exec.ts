@@ -78,10 +78,10 @@ export function runRemote(link: SshLink, command: string, options: RunOptions): 
     const onAbort = (): void => {
       aborted = true;
       if (!channel) return settle(new AppError('canceled', `Canceled: ${shown} on ${link.alias} was stopped.`));
-      channel.signal('TERM');
+      sendSignal(channel, 'TERM');
       // A command that ignores TERM (or a server that ignores signal requests) gets KILL, then the channel is closed.
       killTimer = setTimeout(() => {
-        channel?.signal('KILL');
+        if (channel) sendSignal(channel, 'KILL');
         killTimer = setTimeout(() => settle(new AppError('canceled', `Canceled: ${shown} on ${link.alias} was stopped.`)), 1_000);
       }, KILL_AFTER_MS);
     };
@@ -152,6 +152,25 @@ export function runRemote(link: SshLink, command: string, options: RunOptions): 
   });
   done.catch(() => {});
   return { stdout, done };
+}
+
+/**
+ * Sends a signal request. ssh2's `signal()` does nothing once our side of the channel is
+ * ended (as it is for every command whose input is complete), but the request is still
+ * valid SSH, so it goes through ssh2's protocol object directly then.
+ */
+function sendSignal(channel: ClientChannel, name: string): void {
+  const internals = channel as unknown as {
+    writable: boolean;
+    outgoing?: { id: number; state: string };
+    _client?: { _protocol?: { signal?(id: number, name: string): void } };
+  };
+  if (internals.writable) {
+    channel.signal(name);
+    return;
+  }
+  const protocol = internals._client?._protocol;
+  if ((internals.outgoing?.state === 'open' || internals.outgoing?.state === 'eof') && typeof protocol?.signal === 'function') protocol.signal(internals.outgoing.id, name);
 }
 
 function commandError(alias: string, shown: string, exit: { code: number | null; signal: string | null }, stderr: string, sudoWithoutPassword: boolean): AppError {
