@@ -205,9 +205,9 @@ describe('SSH transfers', () => {
     for (let written = 0; written < BIG; written += 1 << 20) {
       const chunk = Buffer.allocUnsafe(1 << 20);
       for (let i = 0; i < chunk.length; i += 4) chunk.writeUInt32LE(Math.floor(random() * 2 ** 32), i);
-      if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
     }
-    await new Promise((r) => out.end(r));
+    await new Promise<void>((r) => out.end(() => r()));
     const expected = await sha256File(local);
     const remote = `${rig.dataDir}/big.bin`;
     let uploaded = 0;
