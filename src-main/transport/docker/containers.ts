@@ -111,7 +111,7 @@ export async function stopInOrder(
       if (options.signal?.aborted) throw new AppError('canceled', 'Canceled while stopping containers; the stopped ones were started again.');
       const container = docker.getContainer(c.id);
       // The listing may be stale: what counts is whether it runs now.
-      if (!(await container.inspect()).State.Running) continue;
+      if (!(await isRunning(container, c.name))) continue;
       try {
         await container.stop({ t: options.timeoutSeconds ?? 30 });
       } catch (e) {
@@ -143,5 +143,13 @@ export async function startAgain(docker: Dockerode, stopped: readonly ContainerR
   }
   if (failed.length > 0) {
     throw new AppError('plugin', `These containers were stopped for the backup and could not be started again: ${failed.join('; ')}. Start them by hand (docker start).`);
+  }
+}
+
+async function isRunning(container: Dockerode.Container, name: string): Promise<boolean> {
+  try {
+    return (await container.inspect()).State.Running;
+  } catch (e) {
+    throw new AppError('not-found', `The container ${name} is gone (${errorMessage(e)}). Check the target's container names.`, { cause: e });
   }
 }

@@ -3,7 +3,7 @@
  * on one stream), the exit code, optional stdin, and the command killed on cancel.
  */
 import { randomUUID } from 'node:crypto';
-import { Readable, type Writable } from 'node:stream';
+import { type Duplex, Readable, type Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Dockerode from 'dockerode';
 import { AppError, errorMessage } from '../../shared/app-error.js';
@@ -43,7 +43,10 @@ export async function dockerExec(
   if (signal?.aborted) throw new AppError('canceled', `Canceled: ${what} was not run.`);
   const marker = randomUUID();
   const env = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`);
-  const exec = await container.exec({
+  let exec: Dockerode.Exec;
+  let stream: Duplex;
+  try {
+    exec = await container.exec({
     Cmd: [...cmd],
     AttachStdin: options.input !== undefined,
     AttachStdout: true,
@@ -52,8 +55,12 @@ export async function dockerExec(
     Env: [...env, `${MARKER_VAR}=${marker}`],
     User: options.user,
     WorkingDir: options.workdir,
-  });
-  const stream = await exec.start({ hijack: true, stdin: options.input !== undefined });
+    });
+    stream = await exec.start({ hijack: true, stdin: options.input !== undefined });
+  } catch (e) {
+    // Typically the container is not running (409) or is gone (404).
+    throw new AppError('plugin', `Could not run ${what} in the container: ${errorMessage(e)}`, { cause: e });
+  }
 
   let canceled = false;
   const onAbort = (): void => {

@@ -24,7 +24,8 @@ export async function readContainerPath(container: Dockerode.Container, path: st
   try {
     return await container.getArchive({ path });
   } catch (e) {
-    throw new AppError('not-found', `Could not read ${path} in the container: ${errorMessage(e)}`, { cause: e });
+    const missing = (e as { statusCode?: number }).statusCode === 404;
+    throw new AppError(missing ? 'not-found' : 'plugin', `Could not read ${path} in the container: ${errorMessage(e)}`, { cause: e });
   }
 }
 

@@ -117,6 +117,16 @@ describe('containers of a compose project', () => {
     expect(await running(`${p}-worker-1`)).toBe(false);
   });
 
+  it('are started again when stopping one of them fails', async () => {
+    const p = `lbt${id()}`;
+    await sleeper(`${p}-web-1`, compose(p, 'web'));
+    const [web] = await findComposeProject(docker, p);
+    const ghost = { id: `lbt-ghost-${id()}`, name: 'ghost', running: true, dependsOn: [] };
+    // Stopped in reverse: web first, then the ghost, which fails.
+    await expect(stopInOrder(docker, [ghost, web!], { timeoutSeconds: 5 })).rejects.toMatchObject({ code: 'not-found' });
+    expect(await running(`${p}-web-1`)).toBe(true);
+  });
+
   it('are left running when the stop is canceled', async () => {
     const p = `lbt${id()}`;
     await sleeper(`${p}-db-1`, compose(p, 'db'));
@@ -164,6 +174,13 @@ describe('exec in a container', () => {
     expect(r.stdout).toBe('');
     expect(bytes).toBe(4_000_000);
     expect(r.stderr.split(' ')[0]).toBe(hash.digest('hex'));
+  });
+
+  it('fails clearly in a container that is not running', async () => {
+    const stopped = await sleeper(`lbt-stopped-${id()}`);
+    await stopped.stop({ t: 1 });
+    await expect(dockerExec(stopped, ['true'])).rejects.toMatchObject({ code: 'plugin', message: expect.stringContaining('Could not run true') });
+    await expect(readContainerPath(box, '/no/such/path')).rejects.toMatchObject({ code: 'not-found' });
   });
 
   it('kills the command on cancel', async () => {
