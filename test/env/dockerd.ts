@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Dockerode from 'dockerode';
 import { ensureDebianPackages } from './debian-packages.mjs';
 import { ensureBusyboxImage } from './docker/busybox-image.js';
-import { allowForwarding, ensureBridge, removeBridge, removeForwarding } from './docker/private-bridge.js';
+import { allowForwarding, ensureBridge, existingBridge, removeBridge, removeForwarding } from './docker/private-bridge.js';
 
 export { BUSYBOX_IMAGE } from './docker/busybox-image.js';
 
@@ -116,8 +116,8 @@ async function stopEngine(): Promise<void> {
     process.kill(pid, 'SIGTERM');
     for (let i = 0; i < 150 && isAlive(pid); i++) await sleep(100);
   }
-  const bridge = ensureBridge();
-  removeForwarding(bridge.subnet);
+  const bridge = existingBridge();
+  if (bridge !== undefined) removeForwarding(bridge.subnet);
   removeBridge();
 }
 

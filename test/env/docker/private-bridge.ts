@@ -18,16 +18,21 @@ function ip(args: string[]): string {
   return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** The bridge if it exists with an address. */
+export function existingBridge(): Bridge | undefined {
+  const shown = spawnSync('ip', ['-4', '-o', 'addr', 'show', 'dev', BRIDGE_NAME], { encoding: 'utf8' });
+  const address = shown.status === 0 ? /inet (\S+)/.exec(shown.stdout)?.[1] : undefined;
+  return address !== undefined ? { name: BRIDGE_NAME, address, subnet: subnetOf(address) } : undefined;
+}
+
 export function ensureBridge(): Bridge {
-  const existing = spawnSync('ip', ['-4', '-o', 'addr', 'show', 'dev', BRIDGE_NAME], { encoding: 'utf8' });
-  if (existing.status === 0) {
-    const address = /inet (\S+)/.exec(existing.stdout)?.[1];
-    if (address !== undefined) {
-      ip(['link', 'set', BRIDGE_NAME, 'up']);
-      return { name: BRIDGE_NAME, address, subnet: subnetOf(address) };
-    }
-    ip(['link', 'del', BRIDGE_NAME]);
+  const existing = existingBridge();
+  if (existing !== undefined) {
+    ip(['link', 'set', BRIDGE_NAME, 'up']);
+    return existing;
   }
+  // A bridge of that name without an address is a leftover: start it afresh.
+  spawnSync('ip', ['link', 'del', BRIDGE_NAME], { stdio: 'ignore' });
   const routes = ip(['-4', 'route', 'show', 'table', 'all'])
     .split('\n')
     .map((l) => l.split(' ')[0] ?? '')
