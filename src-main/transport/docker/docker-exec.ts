@@ -16,7 +16,7 @@ export interface DockerExecOptions {
   /** User (name or uid[:gid]) inside the container. */
   readonly user?: string;
   readonly workdir?: string;
-  /** Stream stdout here (with backpressure) instead of collecting it: for dumps. */
+  /** Stream stdout here (with backpressure) instead of collecting it: for dumps. Not ended. */
   readonly stdout?: Writable;
   /** Resolve instead of rejecting on a non-zero exit. */
   readonly allowFailure?: boolean;
@@ -76,7 +76,12 @@ export async function dockerExec(
     if (options.input !== undefined) feed(stream, options.input);
     await demux(stream, (chunk) => (options.stdout ? write(options.stdout, chunk) : void stdout.push(chunk)), (chunk) => void stderr.push(chunk));
   } catch (e) {
-    if (!canceled) throw new AppError('plugin', `${what} in the container failed: ${errorMessage(e)}`, { cause: e });
+    if (!canceled) {
+      // Our side failed (e.g. the output's destination): the command must not run on alone.
+      stream.destroy();
+      await killMarked(container, marker, options.user);
+      throw new AppError('plugin', `${what} in the container failed: ${errorMessage(e)}`, { cause: e });
+    }
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
@@ -102,7 +107,18 @@ function feed(stream: Writable, input: string | Buffer | Readable): void {
 }
 
 function write(out: Writable, chunk: Buffer): Promise<void> | void {
-  if (!out.write(chunk)) return new Promise((resolve) => out.once('drain', resolve));
+  if (out.destroyed) throw out.errored ?? new Error('its output stream was closed');
+  if (out.write(chunk)) return;
+  return new Promise((resolve, reject) => {
+    const settle = (e?: Error): void => {
+      out.off('drain', onDrain).off('close', onClose).off('error', settle);
+      if (e) reject(e);
+      else resolve();
+    };
+    const onDrain = (): void => settle();
+    const onClose = (): void => settle(out.errored ?? new Error('its output stream was closed'));
+    out.on('drain', onDrain).on('close', onClose).on('error', settle);
+  });
 }
 
 /** Docker's multiplexed stream: 8-byte header (stream id, 3 zero bytes, big-endian length), then the payload. */

@@ -183,6 +183,19 @@ describe('exec in a container', () => {
     await expect(readContainerPath(box, '/no/such/path')).rejects.toMatchObject({ code: 'not-found' });
   });
 
+  it('stops the command when the stdout destination fails', async () => {
+    const failing = new Writable({
+      highWaterMark: 1024,
+      write(_chunk, _enc, done) {
+        done(new Error('disk full'));
+      },
+    });
+    failing.on('error', () => {});
+    const p = dockerExec(box, ['sh', '-c', 'while true; do echo filler filler filler; done; sleep 876'], { stdout: failing });
+    await expect(p).rejects.toMatchObject({ code: 'plugin', message: expect.stringContaining('disk full') });
+    expect((await dockerExec(box, ['ps', '-o', 'args'])).stdout).not.toContain('while true');
+  });
+
   it('kills the command on cancel', async () => {
     const controller = new AbortController();
     const p = dockerExec(box, ['sleep', '987'], { signal: controller.signal });
