@@ -3,7 +3,7 @@
  * time is bound by the round trip); uploads write to a temporary name and rename at the end,
  * so a broken transfer never leaves a truncated file under the real name.
  */
-import { Readable, Transform } from 'node:stream';
+import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SFTPWrapper } from 'ssh2';
 import { AppError, isAppError } from '../../shared/app-error.js';
@@ -11,8 +11,8 @@ import type { ProgressSink } from '../../shared/models/progress.js';
 import type { TransferOptions } from './ssh-connection.js';
 import type { SshLink } from './ssh-link.js';
 
-const CHUNK = 64 * 1024;
-const IN_FLIGHT = 32;
+const CHUNK = 256 * 1024 - 1024;
+const IN_FLIGHT = 16;
 /** SFTP status codes (draft-ietf-secsh-filexfer-02). */
 const SFTP_EOF = 1;
 const SFTP_NO_SUCH_FILE = 2;
@@ -135,12 +135,81 @@ export function downloadOverSftp(link: SshLink, remotePath: string, options: Tra
 export function progressCounter(progress: ProgressSink | undefined, total?: number): Transform {
   let done = 0;
   return new Transform({
+    highWaterMark: CHUNK * IN_FLIGHT,
     transform(chunk: Buffer, _enc, callback) {
       done += chunk.length;
       progress?.report({ kind: 'bytes', done, ...(total !== undefined ? { total } : {}) });
       callback(null, chunk);
     },
   });
+}
+
+/**
+ * Writes to an open remote file with many write requests in flight; ssh2's own write
+ * stream waits for each acknowledgement, which caps it at a chunk per round trip.
+ */
+class SftpUploadSink extends Writable {
+  private handle: Buffer | undefined;
+  private offset = 0;
+  private inFlight = 0;
+  private failure: Error | undefined;
+  private waiting: (() => void) | undefined;
+
+  constructor(
+    private readonly sftp: SFTPWrapper,
+    private readonly path: string,
+    private readonly mode: number | undefined,
+    private readonly describe: (e: unknown) => AppError,
+  ) {
+    super({ highWaterMark: CHUNK * 4 });
+  }
+
+  override _construct(callback: (error?: Error | null) => void): void {
+    const done = (err: Error | undefined, handle: Buffer): void => {
+      if (err) return callback(this.describe(err));
+      this.handle = handle;
+      callback();
+    };
+    if (this.mode !== undefined) this.sftp.open(this.path, 'w', { mode: this.mode }, done);
+    else this.sftp.open(this.path, 'w', done);
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (this.failure) return callback(this.failure);
+    for (let at = 0; at < chunk.length; at += CHUNK) {
+      const piece = chunk.subarray(at, Math.min(at + CHUNK, chunk.length));
+      const position = this.offset;
+      this.offset += piece.length;
+      this.inFlight++;
+      this.sftp.write(this.handle as Buffer, piece, 0, piece.length, position, (err) => {
+        this.inFlight--;
+        if (err && !this.failure) this.failure = this.describe(err);
+        const wake = this.waiting;
+        this.waiting = undefined;
+        wake?.();
+      });
+    }
+    this.whenBelow(IN_FLIGHT, () => callback(this.failure));
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.whenBelow(1, () => {
+      if (this.failure) return callback(this.failure);
+      this.sftp.close(this.handle as Buffer, (err) => callback(err ? this.describe(err) : null));
+      this.handle = undefined;
+    });
+  }
+
+  private whenBelow(limit: number, then: () => void): void {
+    if (this.inFlight < limit || this.failure) return then();
+    this.waiting = () => this.whenBelow(limit, then);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (this.handle) this.sftp.close(this.handle, () => {});
+    this.handle = undefined;
+    callback(error);
+  }
 }
 
 /** `upload` of {@link SshConnection}. */
@@ -153,7 +222,7 @@ export async function uploadOverSftp(
   const sftp = await link.sftp();
   const partial = `${remotePath}.lifeboat-partial`;
   const signal = AbortSignal.any([link.lost, ...(options.signal ? [options.signal] : [])]);
-  const target = sftp.createWriteStream(partial, { flags: 'w', ...(options.mode !== undefined ? { mode: options.mode } : {}) });
+  const target = new SftpUploadSink(sftp, partial, options.mode, (e) => sftpError(link.alias, 'upload', remotePath, e));
   try {
     await pipeline(source, progressCounter(options.progress), target, { signal });
     await new Promise<void>((resolve, reject) =>

@@ -39,7 +39,8 @@ interface Run {
 
 /** Runs `command` with `sh -c` semantics (sshd runs it in the login shell). */
 export function runRemote(link: SshLink, command: string, options: RunOptions): Run {
-  const stdout = new PassThrough();
+  // A deep buffer keeps the channel's window open while the consumer catches up.
+  const stdout = new PassThrough({ highWaterMark: 2 * 1024 * 1024 });
   const useSudo = (options.sudo ?? link.sudo.enabled) && !link.sudo.isRoot;
   const password = useSudo ? link.sudo.password : undefined;
   const marker = randomBytes(8).toString('hex');

@@ -49,6 +49,8 @@ declare module 'ssh2' {
 
   export interface SFTPWrapper extends EventEmitter {
     open(path: string, flags: string, cb: (err: Error | undefined, handle: Buffer) => void): void;
+    open(path: string, flags: string, attrs: { mode?: number }, cb: (err: Error | undefined, handle: Buffer) => void): void;
+    write(handle: Buffer, buffer: Buffer, offset: number, length: number, position: number, cb: (err: Error | undefined) => void): void;
     read(
       handle: Buffer,
       buffer: Buffer,
