@@ -52,7 +52,11 @@ export async function findContainer(docker: Dockerode, name: string): Promise<Co
   return all.find((c) => c.name === name) ?? (other !== undefined ? all.find((c) => c.name === other) : undefined);
 }
 
-/** Every container of a compose project, running or not, dependencies first. */
+/**
+ * Every container of a compose project, running or not, dependencies first. Compose v1
+ * (`project_service_1`) records no dependencies: its containers come sorted by name, so a
+ * plugin that knows its services' order passes them to `stopInOrder` in that order.
+ */
 export async function findComposeProject(docker: Dockerode, project: string): Promise<ContainerRef[]> {
   const list = await docker.listContainers({ all: true, filters: { label: [`${PROJECT_LABEL}=${project}`] } });
   return startOrder(list.map(toRef).sort((a, b) => a.name.localeCompare(b.name)));
