@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../../src-main/shared/app-error.js';
@@ -226,6 +227,14 @@ describe('SSH transfers', () => {
     expect(downloaded).toBe(BIG);
     expect(total).toBe(BIG);
     rmSync(back);
+
+    // Small and empty files take the same paths.
+    await ssh.upload(`${rig.dataDir}/tiny.txt`, Readable.from([Buffer.from('ti'), Buffer.from('ny')]));
+    expect((await ssh.exec(`cat ${rig.dataDir}/tiny.txt`)).stdout).toBe('tiny');
+    await ssh.upload(`${rig.dataDir}/empty.txt`, Readable.from([]));
+    const empty: Buffer[] = [];
+    for await (const chunk of ssh.download(`${rig.dataDir}/empty.txt`)) empty.push(chunk as Buffer);
+    expect(Buffer.concat(empty).length).toBe(0);
 
     const missing = await rejection(pipeline(ssh.download(`${rig.dataDir}/absent`), createWriteStream(join(work, 'absent'))));
     expect(missing.code).toBe('not-found');
