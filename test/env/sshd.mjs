@@ -1,7 +1,8 @@
 // Real OpenSSH daemons for the SSH tests and the transfer bench, on 127.0.0.1 high ports:
 // a key-only target, a password-only target and a bastion that allows TCP forwarding for
 // ProxyJump. They log in a dedicated local user, `lifeboat-ssh-test` (created with useradd
-// when missing, given a fresh random password each start), never root. Each rig lives in its
+// when missing, given a fresh random password each start, allowed `sudo` with that password
+// through /etc/sudoers.d), never root. Each rig lives in its
 // own temp folder with throwaway ed25519 host and client keys; rigs left by a test run that
 // died are stopped at the next start. Needs root (to run sshd and create the user).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -125,6 +126,8 @@ function ensureUser() {
   // A new random password each start: it is only good for these throwaway daemons' tests.
   const password = randomBytes(12).toString('base64url');
   execFileSync('chpasswd', [], { input: `${SSH_TEST_USER}:${password}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
+  // sudo with that password, for the tests of `sudo -S` (the password travels on stdin).
+  writeFileSync(`/etc/sudoers.d/${SSH_TEST_USER}`, `Defaults:${SSH_TEST_USER} lecture=never\n${SSH_TEST_USER} ALL=(root) ALL\n`, { mode: 0o440 });
   return { uid, gid, password };
 }
 
@@ -167,7 +170,7 @@ function sshdConfig(dir, name, port, { password, forwarding }) {
  */
 export async function startSshRig() {
   if (process.getuid?.() !== 0) fail('the SSH tests start sshd and create a test user, so they must run as root.');
-  ensureDebianPackages({ sshd: 'openssh-server', 'ssh-keygen': 'openssh-client', 'ssh-agent': 'openssh-client' });
+  ensureDebianPackages({ sshd: 'openssh-server', 'ssh-keygen': 'openssh-client', 'ssh-agent': 'openssh-client', sudo: 'sudo' });
   reapStaleRigs();
   const { uid, gid, password } = ensureUser();
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });

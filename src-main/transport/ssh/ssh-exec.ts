@@ -177,9 +177,9 @@ function sendSignal(channel: ClientChannel, name: string): void {
 function commandError(alias: string, shown: string, exit: { code: number | null; signal: string | null }, stderr: string, sudoWithoutPassword: boolean): AppError {
   const how = exit.code !== null ? `exited with code ${exit.code}` : `was killed by ${exit.signal ?? 'a signal'}`;
   const tail = stderrTail(stderr);
-  const hint = sudoWithoutPassword && /a password is required|a terminal is required/.test(stderr)
-    ? ' sudo wants a password on this host: set the target\'s sudo password.'
-    : '';
+  let hint = '';
+  if (sudoWithoutPassword && /a password is required|a terminal is required/.test(stderr)) hint = ' sudo wants a password on this host: set the target\'s sudo password.';
+  else if (/incorrect password attempt/.test(stderr)) hint = ' The sudo password is wrong: check the target\'s sudo password.';
   return new AppError('plugin', `On ${alias}, ${shown} ${how}${tail !== '' ? `: ${tail}` : ' (it wrote nothing to stderr)'}.${hint}`);
 }
 

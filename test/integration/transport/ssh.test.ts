@@ -65,6 +65,12 @@ async function rejection(p: Promise<unknown>): Promise<Error & { code?: string }
   throw new Error('expected a rejection');
 }
 
+async function streamToBuffer(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
 function sha256File(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
@@ -86,9 +92,27 @@ describe('SSH logins', () => {
       expect(failed.message).toMatch(/exited with code 4/);
       expect(failed.message).toContain('no such table');
       expect((await ssh.exec('cat', { input: 'piped in' })).stdout).toBe('piped in');
-      // This host has no sudo for the test user: the failure says so instead of hanging on a prompt.
+      // sudo wants a password here and none is configured: the failure says so instead of hanging on a prompt.
       const sudo = await rejection(ssh.exec('true', { sudo: true }));
       expect(sudo.code).toBe('plugin');
+      expect(sudo.message).toMatch(/sudo password/);
+    });
+  });
+
+  it('runs commands through sudo with the password on stdin, keeping the command\'s own input intact', async () => {
+    await withSsh({ ...keyTarget(), sudo: true, sudoPassword: rig.password }, deps(), async (ssh) => {
+      expect((await ssh.exec('id -u')).stdout).toBe('0\n');
+      expect((await ssh.exec('id -un', { sudo: false })).stdout).toBe(`${rig.user}\n`);
+      // The second call may find sudo's cached credential and not ask: the input must not get the password either way.
+      expect((await ssh.exec('cat', { input: 'only this' })).stdout).toBe('only this');
+      expect((await ssh.exec('cat', { input: 'and this' })).stdout).toBe('and this');
+      const listing = execFileSync('tar', ['-t'], { input: await streamToBuffer(ssh.tarCreate('/etc/sudoers.d')) }).toString();
+      expect(listing).toContain(rig.user);
+    });
+    await withSsh({ ...keyTarget(), sudo: true, sudoPassword: 'not the password' }, deps(), async (ssh) => {
+      const e = await rejection(ssh.exec('id -u'));
+      expect(e.code).toBe('plugin');
+      expect(e.message).toMatch(/sudo password is wrong/);
     });
   });
 
