@@ -24,6 +24,7 @@ export interface SshRig {
   readonly gid: number;
   knownHostsText(): string;
   killTargetSessions(): number;
+  freezeTargetSessions(frozen: boolean): number;
   stop(): Promise<void>;
 }
 export const SSH_TEST_USER: string;

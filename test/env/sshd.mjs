@@ -192,7 +192,8 @@ export async function startSshRig() {
     const ports = {};
     const fingerprints = {};
     for (const [name, options] of Object.entries({
-      target: { password: false, forwarding: false },
+      // OpenSSH only lets Unix socket forwarding (Docker over SSH) through when AllowTcpForwarding allows local forwarding too.
+      target: { password: false, forwarding: true },
       password: { password: true, forwarding: false },
       bastion: { password: false, forwarding: true },
     })) {
@@ -239,6 +240,15 @@ export async function startSshRig() {
         const victims = pid !== undefined ? descendantPids(pid) : [];
         for (const victim of victims) {
           try { process.kill(victim, 'SIGKILL'); } catch { /* already gone */ }
+        }
+        return victims.length;
+      },
+      /** Stops (SIGSTOP) or resumes (SIGCONT) the target's sessions: a connection that goes silent. */
+      freezeTargetSessions(frozen) {
+        const pid = pidOf('target');
+        const victims = pid !== undefined ? descendantPids(pid) : [];
+        for (const victim of victims) {
+          try { process.kill(victim, frozen ? 'SIGSTOP' : 'SIGCONT'); } catch { /* already gone */ }
         }
         return victims.length;
       },

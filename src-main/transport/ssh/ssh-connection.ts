@@ -120,7 +120,7 @@ function forwardToSocket(link: SshLink, socketPath: string): Promise<Duplex> {
     }
     link.client.openssh_forwardOutStreamLocal(socketPath, (err, channel) => {
       if (err) {
-        reject(new AppError('unreachable', `${link.alias} could not open ${socketPath} over SSH: ${err.message}. Check that the socket exists and that the SSH user may use it (and that sshd allows stream forwarding).`, { cause: err }));
+        reject(new AppError('unreachable', `${link.alias} could not open ${socketPath} over SSH: ${err.message}. Check that the socket exists and that the SSH user may use it, and that sshd allows forwarding (AllowStreamLocalForwarding, and AllowTcpForwarding yes or local: OpenSSH needs both).`, { cause: err }));
         return;
       }
       // http.Agent users (dockerode) call these socket methods; a channel has none of them.

@@ -28,8 +28,8 @@ export function createSshLink(
   const controller = new AbortController();
   let reason: string | undefined;
   let closedByUs = false;
-  client.on('error', (e: Error) => {
-    reason ??= errorMessage(e);
+  client.on('error', (e: Error & { level?: string }) => {
+    reason ??= e.level === 'client-timeout' ? 'the server stopped answering keepalives' : errorMessage(e);
   });
   client.on('close', () => controller.abort());
   let sftp: Promise<SFTPWrapper> | undefined;

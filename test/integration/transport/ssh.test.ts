@@ -2,7 +2,8 @@
 // host keys, commands, SFTP, remote tar, cancel and a connection cut in the middle.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -331,6 +332,42 @@ describe('SSH connection loss', () => {
       expect((await rejection(ssh.exec('true'))).code).toBe('unreachable');
     } finally {
       await ssh.close();
+    }
+  });
+
+  it('fails a command cleanly when the server goes silent (keepalives unanswered)', async () => {
+    const ssh = await connectSsh({ ...keyTarget(), keepaliveIntervalMs: 300 }, deps());
+    try {
+      const run = ssh.exec('echo started; sleep 60', {
+        onStdout: () => expect(rig.freezeTargetSessions(true)).toBeGreaterThan(0),
+      });
+      const e = await rejection(run);
+      expect(e.code).toBe('unreachable');
+      expect(e.message).toMatch(/stopped answering keepalives/);
+    } finally {
+      rig.freezeTargetSessions(false);
+      rig.killTargetSessions();
+      await ssh.close();
+    }
+  });
+});
+
+describe('SSH forwarding to a remote Unix socket', () => {
+  it('opens a stream to a socket on the server, as the Docker client uses it', async () => {
+    const socketPath = join(rig.dataDir, 'echo.sock');
+    const server = createServer((c) => c.on('data', (d) => c.end(`echo:${d.toString()}`)));
+    await new Promise<void>((r) => server.listen(socketPath, () => r()));
+    chmodSync(socketPath, 0o777);
+    try {
+      await withSsh(keyTarget(), deps(), async (ssh) => {
+        const stream = await ssh.forwardOutStreamLocal(socketPath);
+        stream.end('ping');
+        expect((await streamToBuffer(stream)).toString()).toBe('echo:ping');
+        const e = await rejection(ssh.forwardOutStreamLocal(join(rig.dataDir, 'absent.sock')));
+        expect(e.code).toBe('unreachable');
+      });
+    } finally {
+      server.close();
     }
   });
 });
