@@ -43,5 +43,10 @@ export async function remoteTarExtract(
     ...(options.signal ? { signal: options.signal } : {}),
   });
   // tar -x writes nothing to stdout, but the stream must be drained for the command to finish.
-  await Promise.all([run.done, pipelineAsync(run.stdout, new Writable({ write: (_c, _e, cb) => cb() }))]);
+  try {
+    await Promise.all([run.done, pipelineAsync(run.stdout, new Writable({ write: (_c, _e, cb) => cb() }))]);
+  } finally {
+    // When tar stopped early, what it did not read is let go rather than left open.
+    if (!counted.readableEnded) counted.destroy();
+  }
 }

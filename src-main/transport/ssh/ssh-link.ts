@@ -59,6 +59,10 @@ export function createSshLink(
             reject(new AppError('unreachable', `${alias} refused an SFTP session: ${err.message}. Check that sshd has the sftp subsystem enabled.`, { cause: err }));
           } else {
             session.on('error', () => {});
+            // A session the server closed is not reused; the next call opens a new one.
+            session.on('close', () => {
+              sftp = undefined;
+            });
             resolve(session);
           }
         });

@@ -290,6 +290,10 @@ describe('SSH transfers', () => {
     expect(b.stdout).toBe(a.stdout);
     expect(b.stdout).toContain('./a/b/blob f 600 3000000');
 
+    const noDest = await rejection(ssh.tarExtract(`${rig.dataDir}/no-such-dest`, createReadStream(archive)));
+    expect(noDest.code).toBe('plugin');
+    expect(noDest.message).toContain('no-such-dest');
+
     const failed = await rejection(pipeline(ssh.tarCreate(`${rig.dataDir}/no-such-dir`), createWriteStream(join(work, 'x.tar'))));
     expect(failed.code).toBe('plugin');
     expect(failed.message).toContain('no-such-dir');
