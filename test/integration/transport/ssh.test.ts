@@ -182,6 +182,29 @@ describe('SSH logins', () => {
   });
 });
 
+describe('SSH connect failures', () => {
+  it('says what to check when nothing listens, or when the server never answers', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+    const closedPort = (closed.address() as { port: number }).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const refused = await rejection(connectSsh({ ...keyTarget(), port: closedPort }, deps()));
+    expect(refused.code).toBe('unreachable');
+    expect(refused.message).toMatch(/refused the connection.*nothing listens/);
+
+    const silent = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (silent.address() as { port: number }).port;
+      const e = await rejection(connectSsh({ ...keyTarget(), port, connectTimeoutMs: 500 }, deps()));
+      expect(e.code).toBe('unreachable');
+      expect(e.message).toMatch(/did not complete the SSH handshake/);
+    } finally {
+      silent.close();
+    }
+  });
+});
+
 describe('SSH host keys', () => {
   it('asks about an unknown host with the ssh-keygen fingerprint, remembers a yes, and refuses a no', async () => {
     const questions: string[] = [];
