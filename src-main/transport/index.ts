@@ -3,3 +3,5 @@
  * their own sub-folders, remote hosts over SSH and Docker engines.
  */
 export * from './local/index.js';
+export * from './ssh/index.js';
+export * from './docker/index.js';
