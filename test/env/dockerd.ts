@@ -2,8 +2,8 @@
 // bridge, no iptables, so it never touches a Docker the machine may run. Started once and
 // reused by later runs (found by pidfile + ping); fails loudly with the reason when it
 // cannot start — tests that need it never skip.
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Dockerode from 'dockerode';
 import { ensureDebianPackages } from './debian-packages.mjs';
@@ -18,6 +18,8 @@ const SOCKET = `${RUN_DIR}/docker.sock`;
 const PIDFILE = `${RUN_DIR}/dockerd.pid`;
 const LOG = `${RUN_DIR}/dockerd.log`;
 const LOCK = `${RUN_DIR}/start.lock`;
+/** Owns the socket, so a test user (the SSH rig's, for Docker over SSH) can be let in without root. */
+export const DOCKER_GROUP = 'lifeboat-test-docker';
 
 /** Label on every container and volume a test makes; `cleanup()` removes them. */
 export const TEST_LABEL = 'lifeboat-test';
@@ -27,6 +29,8 @@ export interface DockerRig {
   readonly socketPath: string;
   readonly docker: Dockerode;
   readonly images: { readonly busybox: string };
+  /** Lets a local user use the engine's socket (adds it to DOCKER_GROUP; effective from its next login). */
+  allowUser(user: string): void;
   /** Removes the containers and volumes labelled lifeboat-test=1. */
   cleanup(): Promise<void>;
   /** Stops the engine and removes its bridge. Tests leave it running for the next run. */
@@ -36,9 +40,15 @@ export interface DockerRig {
 export async function startDockerRig(): Promise<DockerRig> {
   ensureDebianPackages({ dockerd: 'docker.io', busybox: 'busybox-static', ip: 'iproute2' });
   mkdirSync(RUN_DIR, { recursive: true });
+  const gid = ensureGroup();
   const docker = new Dockerode({ socketPath: SOCKET, host: undefined, protocol: 'http' });
   await withLock(async () => {
     if (!(await answers(docker))) await startEngine(docker);
+    // An engine started before the rig passed --group keeps its socket root:docker.
+    if (statSync(SOCKET).gid !== gid) {
+      chownSync(SOCKET, 0, gid);
+      chmodSync(SOCKET, 0o660);
+    }
     // Another engine may have set FORWARD to DROP since ours started.
     allowForwarding(ensureBridge().subnet);
   });
@@ -47,12 +57,24 @@ export async function startDockerRig(): Promise<DockerRig> {
     socketPath: SOCKET,
     docker,
     images: { busybox },
+    allowUser: (user) => {
+      const groups = execFileSync('id', ['-nG', user], { encoding: 'utf8' }).trim().split(/\s+/);
+      if (!groups.includes(DOCKER_GROUP)) execFileSync('usermod', ['-aG', DOCKER_GROUP, user], { stdio: 'pipe' });
+    },
     cleanup: () => removeTestObjects(docker),
     stop: () => stopEngine(),
   };
   // Leftovers of an interrupted run would confuse tests that list containers by label.
   await rig.cleanup();
   return rig;
+}
+
+/** The socket's group, created when missing; returns its gid. */
+function ensureGroup(): number {
+  if (spawnSync('getent', ['group', DOCKER_GROUP], { stdio: 'ignore' }).status !== 0) {
+    execFileSync('groupadd', ['--system', DOCKER_GROUP], { stdio: 'pipe' });
+  }
+  return Number(execFileSync('getent', ['group', DOCKER_GROUP], { encoding: 'utf8' }).split(':')[2]);
 }
 
 async function answers(docker: Dockerode): Promise<boolean> {
@@ -82,6 +104,7 @@ async function startEngine(docker: Dockerode): Promise<void> {
       `--data-root=${DATA_ROOT}`,
       `--exec-root=${RUN_DIR}/exec`,
       `--pidfile=${PIDFILE}`,
+      `--group=${DOCKER_GROUP}`,
       `--bridge=${bridge.name}`,
       '--iptables=false',
       '--ip-forward=false',

@@ -3,7 +3,7 @@
  * host keys checked, then used for commands, file transfer, folder tar streams and
  * forwarding to a remote Unix socket (the Docker engine). One TCP connection carries it all.
  */
-import type { Duplex, Readable } from 'node:stream';
+import { Duplex, type Readable } from 'node:stream';
 import type { Logger } from '../../plugin-host/index.js';
 import type { ProgressSink } from '../../shared/models/progress.js';
 import type { SshLink } from './ssh-link.js';
@@ -128,6 +128,12 @@ function forwardToSocket(link: SshLink, socketPath: string): Promise<Duplex> {
       for (const name of ['setTimeout', 'setNoDelay', 'setKeepAlive', 'ref', 'unref']) {
         if (typeof socketLike[name] !== 'function') socketLike[name] = () => channel;
       }
+      // When the connection goes, ssh2 ends a channel but emits 'close' only once its end has
+      // been read: an idle channel in a keep-alive pool would stay and swallow the next
+      // request's writes (a hang). Destroying it emits 'close', so the pool drops it.
+      const onLost = (): void => void Duplex.prototype.destroy.call(channel);
+      link.lost.addEventListener('abort', onLost, { once: true });
+      channel.once('close', () => link.lost.removeEventListener('abort', onLost));
       resolve(channel);
     });
   });
