@@ -14,6 +14,8 @@ export const REQUIRED = {
   sshd: 'openssh-server', 'ssh-keygen': 'openssh-client', 'ssh-agent': 'openssh-client',
   dockerd: 'docker.io',
   busybox: 'busybox-static',
+  // `command -v` takes a path too: the Postgres test image copies the host's server binaries.
+  '/usr/lib/postgresql/15/bin/postgres': 'postgresql-15',
 };
 
 function have(cmd) {
