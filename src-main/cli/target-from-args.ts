@@ -1,7 +1,7 @@
 import { AppError } from '../shared/app-error.js';
 import type { TargetConfig } from '../shared/models/target.js';
 import { findTarget } from '../config/index.js';
-import { coerceOptionStrings } from '../plugin-host/index.js';
+import { coerceOptionStrings, secretValues } from '../plugin-host/index.js';
 import { parseOpts } from './args.js';
 import type { CliContext } from './cli-context.js';
 import type { Confirm } from '../operations/index.js';
@@ -38,4 +38,10 @@ export function cliConfirm(cli: CliContext, yes: boolean): Confirm {
     const answer = await cli.term.readLine(`${question} [y/N] `);
     return /^y(es)?$/i.test(answer.trim());
   };
+}
+
+/** The target's secret option values (sudo passwords...), for the job log's redactor. */
+export async function targetSecrets(cli: CliContext, target: TargetConfig): Promise<string[]> {
+  const loaded = (await cli.registry()).get(target.plugin);
+  return secretValues(loaded.manifest.options, target.options);
 }

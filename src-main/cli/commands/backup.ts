@@ -6,7 +6,7 @@ import type { CliContext } from '../cli-context.js';
 import { formatBytes, formatDuration } from '../format.js';
 import { runCliJob } from '../run-job.js';
 import { decryptionFor, encryptionFor } from '../secrets.js';
-import { cliConfirm, targetFromArgs } from '../target-from-args.js';
+import { cliConfirm, targetFromArgs, targetSecrets } from '../target-from-args.js';
 
 export const BACKUP_USAGE = `Usage: lifeboat backup TARGET [options]
        lifeboat backup --plugin ID [--name NAME] [--opt key=value ...] [options]
@@ -36,7 +36,7 @@ export async function backupCommand(cli: CliContext, argv: readonly string[]): P
   }
   const encryption = await encryptionFor(flags, cli.term);
   const [registry, store] = await Promise.all([cli.registry(), cli.store()]);
-  const secrets = encryption.kind === 'passphrase' ? [encryption.passphrase] : [];
+  const secrets = [...(encryption.kind === 'passphrase' ? [encryption.passphrase] : []), ...(await targetSecrets(cli, target))];
   const outcome = await runCliJob(cli, {
     kind: 'backup',
     target: target.name,

@@ -6,7 +6,7 @@ import { parse, SECRET_OPTIONS, secretFlags, requirePositional } from '../args.j
 import type { CliContext } from '../cli-context.js';
 import { runCliJob } from '../run-job.js';
 import { decryptionFor } from '../secrets.js';
-import { cliConfirm, targetFromArgs } from '../target-from-args.js';
+import { cliConfirm, targetFromArgs, targetSecrets } from '../target-from-args.js';
 
 export const RESTORE_USAGE = `Usage: lifeboat restore ARCHIVE --target NAME [--opt key=value ...] [--yes]
        lifeboat restore ARCHIVE --plugin ID [--opt key=value ...] [--yes]
@@ -28,7 +28,7 @@ export async function restoreCommand(cli: CliContext, argv: readonly string[]): 
     kind: 'restore',
     target: target.name,
     title: `Restore ${basename(path)} onto ${target.name}`,
-    ...(decryption.passphrase ? { secrets: [decryption.passphrase] } : {}),
+    secrets: [...(decryption.passphrase ? [decryption.passphrase] : []), ...(await targetSecrets(cli, target))],
     run: (job) => runRestore({ registry, target, archivePath: path, decryption, confirm: cliConfirm(cli, values.yes === true) }, job),
   });
   if (cli.json) cli.term.out(JSON.stringify({ archive: path, target: target.name, result: outcome.result ?? null }, null, 2) + '\n');

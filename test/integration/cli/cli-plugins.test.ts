@@ -93,6 +93,8 @@ describe('lifeboat plugins', () => {
     expect(manifest.plugin).toEqual({ id: 'dropin-ok', version: '1.2.0' });
     expect(manifest.target.options.token).toBe('***');
     expect(JSON.stringify(manifest)).not.toContain('hunter2');
+    expect(backup.stderr).toContain('using token ***');
+    expect(backup.stderr).not.toContain('hunter2');
 
     await writeFile(join(dir, 'a.txt'), 'changed after the backup\n');
     const restore = await runLifeboat(env, ['restore', archive, '--plugin', 'dropin-ok', '--opt', `dir=${dir}`, '--passphrase-file', pass, '--yes']);
