@@ -2,6 +2,7 @@ import type { Logger, PluginContext } from '../plugin-host/plugin-api.js';
 import type { ProgressSink } from '../shared/models/progress.js';
 import type { TargetConfig } from '../shared/models/target.js';
 import { createLocalMachine } from '../transport/local/index.js';
+import { createTargetConnections } from './target-connections.js';
 
 /** What a job gives an operation (the engine's JobContext is one). */
 export interface OperationContext {
@@ -13,14 +14,30 @@ export interface OperationContext {
 /** Asks the operator a yes/no question; the CLI prompts or honours --yes, the window shows a dialog. */
 export type Confirm = (question: string) => Promise<boolean>;
 
-/** The part of a plugin context every operation builds the same way. */
-export function basePluginContext(target: TargetConfig, options: Record<string, unknown>, op: OperationContext, confirm: Confirm): PluginContext {
-  return {
-    target: { name: target.name, options },
-    local: createLocalMachine({ signal: op.signal }),
-    log: op.log,
-    progress: op.progress,
-    signal: op.signal,
-    confirm,
-  };
+/**
+ * Runs `work` with the plugin context every operation builds the same way, and closes the
+ * job's SSH and Docker connections afterwards, whatever happened.
+ */
+export async function withPluginContext<T>(
+  target: TargetConfig,
+  options: Record<string, unknown>,
+  op: OperationContext,
+  confirm: Confirm,
+  work: (ctx: PluginContext) => Promise<T>,
+): Promise<T> {
+  const connections = createTargetConnections(options, op, confirm);
+  try {
+    return await work({
+      target: { name: target.name, options },
+      local: createLocalMachine({ signal: op.signal }),
+      log: op.log,
+      progress: op.progress,
+      signal: op.signal,
+      confirm,
+      ssh: connections.ssh,
+      docker: connections.docker,
+    });
+  } finally {
+    await connections.close();
+  }
 }

@@ -10,7 +10,7 @@ import { describeRecipients } from '../crypto/index.js';
 import { archiveFileName, claimArchivePath, createArchiveWriter, describeArchive, openStore, recordPathFor, writeRecord } from '../archive/index.js';
 import type { BackupResult, PluginRegistry } from '../plugin-host/index.js';
 import { redactOptions, validateOptions } from '../plugin-host/index.js';
-import { basePluginContext, type Confirm, type OperationContext } from './operation-context.js';
+import { withPluginContext, type Confirm, type OperationContext } from './operation-context.js';
 
 export interface BackupRequest {
   readonly registry: PluginRegistry;
@@ -77,7 +77,7 @@ export async function runBackup(req: BackupRequest, op: OperationContext): Promi
     let written;
     try {
       op.progress.report({ kind: 'phase', phase: 'backing up' });
-      result = (await loaded.plugin.backup({ ...basePluginContext(req.target, options, op, req.confirm), archive: writer })) ?? undefined;
+      result = (await withPluginContext(req.target, options, op, req.confirm, (ctx) => loaded.plugin.backup({ ...ctx, archive: writer }))) ?? undefined;
       if (op.signal.aborted) throw new AppError('canceled', 'Backup canceled; no archive was kept.');
       op.progress.report({ kind: 'phase', phase: 'finishing' });
       written = await writer.finish({

@@ -5,7 +5,7 @@ import type { Decryption } from '../crypto/index.js';
 import { openArchive, readRecord, recordVerification } from '../archive/index.js';
 import type { ArchiveSource, PluginRegistry, RestoreResult } from '../plugin-host/index.js';
 import { validateOptions } from '../plugin-host/index.js';
-import { basePluginContext, type Confirm, type OperationContext } from './operation-context.js';
+import { withPluginContext, type Confirm, type OperationContext } from './operation-context.js';
 
 export interface RestoreRequest {
   readonly registry: PluginRegistry;
@@ -53,7 +53,7 @@ export async function runRestore(req: RestoreRequest, op: OperationContext): Pro
   };
   op.progress.report({ kind: 'phase', phase: 'restoring' });
   op.log.info(`Restoring ${req.archivePath} onto "${req.target.name}" with ${loaded.info.displayName}`);
-  const result = (await loaded.plugin.restore({ ...basePluginContext(req.target, options, op, req.confirm), archive })) ?? undefined;
+  const result = (await withPluginContext(req.target, options, op, req.confirm, (ctx) => loaded.plugin.restore({ ...ctx, archive }))) ?? undefined;
   for (const note of result?.notes ?? []) op.log.info(note);
   return { made: { plugin: manifest.plugin, target: manifest.target.name, startedAt: manifest.startedAt }, ...(result ? { result } : {}) };
 }

@@ -1,7 +1,7 @@
 import type { Decryption } from '../crypto/index.js';
 import { openArchive, readRecord, recordVerification, type VerifyReport } from '../archive/index.js';
 import type { PluginRegistry } from '../plugin-host/index.js';
-import { basePluginContext, type OperationContext } from './operation-context.js';
+import { withPluginContext, type OperationContext } from './operation-context.js';
 
 export interface VerifyRequest {
   readonly archivePath: string;
@@ -27,14 +27,17 @@ export async function runVerify(req: VerifyRequest, op: OperationContext): Promi
       op.progress.report({ kind: 'phase', phase: `checking with ${loaded.info.displayName}` });
       const manifest = await reader.readManifest({ signal: op.signal });
       const target = { name: manifest.target.name, plugin: plugin.id, options: manifest.target.options };
-      const extra = await loaded.plugin.verify({
-        ...basePluginContext(target, { ...manifest.target.options }, op, async () => false),
-        archive: {
-          manifest,
-          entries: (o) => reader.entries({ ...o, signal: op.signal }),
-          extractTo: (d, o) => reader.extractTo(d, { ...o, signal: op.signal }),
-        },
-      });
+      const verify = loaded.plugin.verify.bind(loaded.plugin);
+      const extra = await withPluginContext(target, { ...manifest.target.options }, op, async () => false, (ctx) =>
+        verify({
+          ...ctx,
+          archive: {
+            manifest,
+            entries: (o) => reader.entries({ ...o, signal: op.signal }),
+            extractTo: (d, o) => reader.extractTo(d, { ...o, signal: op.signal }),
+          },
+        }),
+      );
       problems.push(...extra.problems);
     }
   }

@@ -26,6 +26,11 @@
  * ```
  */
 import type { Readable } from 'node:stream';
+import type Dockerode from 'dockerode';
+import type { ContainerRef, StopOptions, StoppedContainers } from '../transport/docker/containers.js';
+import type { DockerExecOptions, DockerExecResult } from '../transport/docker/docker-exec.js';
+import type { ContainerConfig, ContainerSpec } from '../transport/docker/run-container.js';
+import type { SshConnection } from '../transport/ssh/ssh-connection.js';
 import type { Manifest, ManifestEntry } from '../shared/models/manifest.js';
 import type { ProgressSink } from '../shared/models/progress.js';
 
@@ -34,7 +39,7 @@ export type { Manifest, ManifestEntry } from '../shared/models/manifest.js';
 export type { ProgressSink, ProgressUpdate } from '../shared/models/progress.js';
 
 /** The version of this contract. Plugins declare a semver range of it as `apiVersion`. */
-export const PLUGIN_API_VERSION = '1.0.0';
+export const PLUGIN_API_VERSION = '1.1.0';
 
 /**
  * The `lifeboat` field of a plugin's `package.json`.
@@ -141,6 +146,98 @@ export interface PluginContext {
    * ```
    */
   confirm(question: string): Promise<boolean>;
+  /**
+   * The target's host over SSH, from the target's `ssh` option ({@link SshOptions}). Opened on
+   * the first call and shared by the whole job; the host closes it when the job ends. An
+   * unknown host key is put to the operator through `confirm` with its SHA256 fingerprint; a
+   * changed one is refused. Rejects with AppError('config') when the target has no `ssh` option.
+   * @since 1.1.0
+   * @example
+   * ```ts
+   * const host = await ctx.ssh();
+   * await ctx.archive.addTarStream(host.tarCreate('/var/lib/juju', { sudo: true }), { prefix: 'root' });
+   * ```
+   */
+  ssh(): Promise<RemoteHost>;
+  /**
+   * The target's Docker engine: over {@link PluginContext.ssh} (a forward to the remote socket,
+   * option `dockerSocket`, default `/var/run/docker.sock`) when the target has an `ssh` option,
+   * else the local one (`dockerSocket`, else `DOCKER_HOST`, else `/var/run/docker.sock`).
+   * Opened on the first call and shared by the job.
+   * @since 1.1.0
+   * @example
+   * ```ts
+   * const docker = await ctx.docker();
+   * const stopped = await docker.stopInOrder(await docker.findComposeProject('generated'));
+   * try { ... } finally { await stopped.restore(); }
+   * ```
+   */
+  docker(): Promise<DockerEngine>;
+}
+
+/**
+ * The `ssh` target option a plugin that works over SSH declares in its options schema (an
+ * object property named `ssh` with these properties; mark `password`, `identityPassphrase`
+ * and `sudoPassword` as `"secret": true`). Unset fields come from `~/.ssh/config`.
+ * @since 1.1.0
+ */
+export interface SshOptions {
+  readonly host: string;
+  readonly port?: number;
+  readonly user?: string;
+  readonly identityFile?: string;
+  readonly identityPassphrase?: string;
+  readonly password?: string;
+  readonly useAgent?: boolean;
+  /** `[user@]host[:port]` of a bastion. */
+  readonly proxyJump?: string;
+  /** Run commands that ask for it (`{ sudo: true }`) through sudo. */
+  readonly sudo?: boolean;
+  readonly sudoPassword?: string;
+}
+
+/**
+ * A host reached over SSH: commands, SFTP transfers, tar streams of folders, and forwards to
+ * its Unix sockets, all over one connection. The host closes it; plugins do not.
+ * @since 1.1.0
+ */
+export type RemoteHost = Omit<SshConnection, 'close'>;
+
+/**
+ * A Docker engine with the operations backups need. Containers are named by name or ID.
+ * @since 1.1.0
+ */
+export interface DockerEngine {
+  /** The dockerode client, for anything the members below do not cover. */
+  readonly client: Dockerode;
+  /** The engine's version. */
+  readonly version: string;
+  /** A container by name (`project_service_1` and `project-service-1` both match). */
+  findContainer(name: string): Promise<ContainerRef | undefined>;
+  /** A compose project's containers, dependencies first. */
+  findComposeProject(project: string): Promise<ContainerRef[]>;
+  /**
+   * Stops the running ones, dependents first; `restore()` on the result starts exactly those
+   * again. On failure or cancel it restarts what it stopped before throwing.
+   */
+  stopInOrder(containers: readonly ContainerRef[], options?: StopOptions): Promise<StoppedContainers>;
+  /** Runs a command in a running container; non-zero exits reject unless `allowFailure`. */
+  exec(container: string, command: readonly string[], options?: DockerExecOptions): Promise<DockerExecResult>;
+  /** A tar of a path in a container (running or not). */
+  readPath(container: string, path: string): Promise<Readable>;
+  /** Unpacks a tar into a path of a container. */
+  writePath(container: string, path: string, tar: Readable): Promise<void>;
+  /**
+   * Hands `consume` a tar of a named volume, read through a helper container (made from
+   * `helperImage`, never started, removed afterwards).
+   */
+  readVolume<T>(volume: string, consume: (tar: Readable) => Promise<T>, options: { readonly helperImage: string }): Promise<T>;
+  /** Unpacks a tar into a named volume through a helper container. */
+  writeVolume(volume: string, tar: Readable, options: { readonly helperImage: string }): Promise<void>;
+  /** Creates and starts a container; resolves with its ID. */
+  runContainer(spec: ContainerSpec): Promise<string>;
+  /** What is needed to make the container again (environment secrets left out). */
+  inspectConfig(container: string): Promise<ContainerConfig>;
 }
 
 export type ProbeContext = PluginContext;

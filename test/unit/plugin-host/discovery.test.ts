@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultUserPluginsDir, discoverPlugins } from '../../../src-main/plugin-host/index.js';
 import type { PluginRegistry } from '../../../src-main/plugin-host/index.js';
 import { AppError } from '../../../src-main/shared/app-error.js';
+import { PLUGIN_API_VERSION } from '../../../src-main/plugin-host/plugin-api.js';
 
 const fixtures = resolve(import.meta.dirname, '../../fixtures/plugins');
 
@@ -67,7 +68,7 @@ describe('plugin discovery', () => {
   it('disables a plugin that needs another plugin API, saying which', () => {
     expect(info('dropin-incompatible')).toMatchObject({
       status: 'disabled',
-      reason: 'needs plugin API ^2.0.0, this Lifeboat provides 1.0.0',
+      reason: `needs plugin API ^2.0.0, this Lifeboat provides ${PLUGIN_API_VERSION}`,
     });
   });
 

@@ -1,0 +1,89 @@
+import { AppError } from '../shared/app-error.js';
+import type { DockerEngine, RemoteHost, SshOptions } from '../plugin-host/plugin-api.js';
+import {
+  connectSsh,
+  createDockerClient,
+  dockerExec,
+  findComposeProject,
+  findContainer,
+  inspectConfig,
+  pingDocker,
+  readContainerPath,
+  readVolume,
+  runContainer,
+  stopInOrder,
+  writeContainerPath,
+  writeVolume,
+  type SshConnection,
+} from '../transport/index.js';
+import type { Confirm, OperationContext } from './operation-context.js';
+
+/** A job's connections to its target, opened on first use and closed together at the end. */
+export interface TargetConnections {
+  ssh(): Promise<RemoteHost>;
+  docker(): Promise<DockerEngine>;
+  close(): Promise<void>;
+}
+
+function sshOptionsOf(options: Readonly<Record<string, unknown>>): SshOptions | undefined {
+  const ssh = options.ssh;
+  if (ssh === undefined || ssh === null) return undefined;
+  if (typeof ssh !== 'object' || typeof (ssh as { host?: unknown }).host !== 'string') {
+    throw new AppError('config', 'The target\'s "ssh" option must name a host, e.g. { host: "ctl.example.org", user: "ubuntu" }.');
+  }
+  return ssh as SshOptions;
+}
+
+export function createTargetConnections(options: Readonly<Record<string, unknown>>, op: OperationContext, confirm: Confirm): TargetConnections {
+  let ssh: Promise<SshConnection> | undefined;
+  let docker: Promise<DockerEngine> | undefined;
+
+  const openSsh = (): Promise<SshConnection> => {
+    const target = sshOptionsOf(options);
+    if (!target) throw new AppError('config', 'This target has no "ssh" option, so there is no remote host to connect to. Add one (host, user...).');
+    return (ssh ??= connectSsh(target, { confirm, log: op.log, signal: op.signal }));
+  };
+
+  const openDocker = async (): Promise<DockerEngine> => {
+    const socket = typeof options.dockerSocket === 'string' ? options.dockerSocket : undefined;
+    let client;
+    let where: string;
+    if (sshOptionsOf(options)) {
+      const connection = await openSsh();
+      const remoteSocketPath = socket ?? '/var/run/docker.sock';
+      client = createDockerClient({ forwardOutStreamLocal: (path) => connection.forwardOutStreamLocal(path), remoteSocketPath });
+      where = `${remoteSocketPath} on ${connection.host}`;
+    } else {
+      client = createDockerClient(socket ? { socketPath: socket } : {});
+      where = socket ?? process.env.DOCKER_HOST ?? '/var/run/docker.sock';
+    }
+    const version = await pingDocker(client, where);
+    const signal = op.signal;
+    return {
+      client,
+      version,
+      findContainer: (name) => findContainer(client, name),
+      findComposeProject: (project) => findComposeProject(client, project),
+      stopInOrder: (containers, o) => stopInOrder(client, containers, { signal, ...o }),
+      exec: (container, command, o) => dockerExec(client.getContainer(container), command, { signal, ...o }),
+      readPath: (container, path) => readContainerPath(client.getContainer(container), path),
+      writePath: (container, path, tar) => writeContainerPath(client.getContainer(container), path, tar),
+      readVolume: (volume, consume, o) => readVolume(client, volume, consume, { signal, ...o }),
+      writeVolume: (volume, tar, o) => writeVolume(client, volume, tar, { signal, ...o }),
+      runContainer: async (spec) => (await runContainer(client, spec, { signal })).id,
+      inspectConfig: (container) => inspectConfig(client.getContainer(container)),
+    };
+  };
+
+  return {
+    ssh: async () => {
+      const { close: _close, ...host } = await openSsh();
+      return host;
+    },
+    docker: () => (docker ??= openDocker()),
+    async close() {
+      const connection = await ssh?.catch(() => undefined);
+      await connection?.close();
+    },
+  };
+}
