@@ -27,8 +27,14 @@ export async function targetFromArgs(
 
 /** Yes with --yes; a y/N prompt on a terminal; otherwise a usage error saying to pass --yes. */
 export function cliConfirm(cli: CliContext, yes: boolean): Confirm {
-  return async (question) => {
-    if (yes) {
+  return async (question, options) => {
+    if (options?.trust && !cli.term.interactive) {
+      throw new AppError(
+        'host-key',
+        `${question}\nLifeboat trusts a new host only when someone answers on a terminal (--yes does not). Run this once on a terminal, or add the host's key to ~/.ssh/known_hosts after checking its fingerprint.`,
+      );
+    }
+    if (yes && !options?.trust) {
       cli.term.write(`${question} yes (--yes)\n`);
       return true;
     }

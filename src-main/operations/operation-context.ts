@@ -11,8 +11,11 @@ export interface OperationContext {
   readonly log: Logger;
 }
 
-/** Asks the operator a yes/no question; the CLI prompts or honours --yes, the window shows a dialog. */
-export type Confirm = (question: string) => Promise<boolean>;
+/**
+ * Asks the operator a yes/no question; the CLI prompts or honours --yes, the window shows a
+ * dialog. `trust` marks a trust decision (a new SSH host key), which `--yes` never answers.
+ */
+export type Confirm = (question: string, options?: { readonly trust?: boolean }) => Promise<boolean>;
 
 /**
  * Runs `work` with the plugin context every operation builds the same way, and closes the

@@ -41,7 +41,7 @@ export function createTargetConnections(options: Readonly<Record<string, unknown
   const openSsh = (): Promise<SshConnection> => {
     const target = sshOptionsOf(options);
     if (!target) throw new AppError('config', 'This target has no "ssh" option, so there is no remote host to connect to. Add one (host, user...).');
-    return (ssh ??= connectSsh(target, { confirm, log: op.log, signal: op.signal }));
+    return (ssh ??= connectSsh(target, { confirm: (question) => confirm(question, { trust: true }), log: op.log, signal: op.signal }));
   };
 
   const openDocker = async (): Promise<DockerEngine> => {

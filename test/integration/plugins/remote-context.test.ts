@@ -5,7 +5,7 @@
  * put to the operator with its fingerprint; the connection is closed when the job ends.
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -17,7 +17,7 @@ import { runBackup, runProbe, type OperationContext } from '../../../src-main/op
 import { discoverPlugins, type PluginRegistry } from '../../../src-main/plugin-host/index.js';
 import { type DockerRig, startDockerRig, TEST_LABELS } from '../../env/dockerd.js';
 import { startSshRig, type SshRig } from '../../env/sshd.mjs';
-import { PROJECT_DIR } from './lifeboat-cli.js';
+import { PROJECT_DIR, output, runLifeboat } from './lifeboat-cli.js';
 
 let dockerRig: DockerRig;
 let sshRig: SshRig;
@@ -96,6 +96,23 @@ describe('ctx.ssh() and ctx.docker()', () => {
     ).rejects.toMatchObject({ code: 'declined', message: expect.stringContaining('not accepted') });
     expect(questions).toHaveLength(1);
     expect(questions[0]).toContain(sshRig.hostKeyFingerprint);
+  });
+
+  it('the CLI never trusts a new host key on --yes alone: without a terminal it stops and says why', async () => {
+    const home = join(work, 'cli-home');
+    const store = join(work, 'cli-store');
+    mkdirSync(home, { recursive: true });
+    const config = join(work, 'config.yaml');
+    writeFileSync(config, JSON.stringify({ targets: { 'remote-app': { plugin: 'dropin-remote', options: target().options } } }));
+    const run = await runLifeboat(
+      { home, dataHome: join(home, 'data'), configHome: join(home, 'config'), store },
+      ['backup', 'remote-app', '--config', config, '--no-encrypt', '--yes'],
+      { env: { LIFEBOAT_PLUGINS_DIR: join(PROJECT_DIR, 'test', 'fixtures', 'remote-plugins') } },
+    );
+    expect(run.code, output(run)).toBe(1);
+    expect(run.stderr).toContain(sshRig.hostKeyFingerprint);
+    expect(run.stderr).toContain('--yes does not');
+    expect(readdirSync(store).filter((n) => n.endsWith('.tar.gz'))).toEqual([]);
   });
 
   it('backs up a remote folder and a volume on its engine over one SSH connection', async () => {
