@@ -13,10 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createDockerClient,
   dockerExec,
+  findComposeProject,
   pingDocker,
   readContainerPath,
+  readVolume,
   runContainer,
+  stopInOrder,
   writeContainerPath,
+  writeVolume,
 } from '../../../src-main/transport/docker/index.js';
 import { connectSsh, type SshConnection } from '../../../src-main/transport/ssh/index.js';
 import { type DockerRig, startDockerRig, TEST_LABELS } from '../../env/dockerd.js';
@@ -151,6 +155,47 @@ describe('Docker over one SSH connection', () => {
     ));
     expect(e).toMatchObject({ code: 'unreachable', message: expect.stringContaining(where) });
     expect(e.message).toMatch(/closed/);
+  });
+
+  it('stops and starts only what was running, and moves a volume out and in, over the same connection', async () => {
+    const ssh = await connect();
+    const docker = createDockerClient({ forwardOutStreamLocal: (p) => ssh.forwardOutStreamLocal(p), remoteSocketPath: dockerRig.socketPath });
+    const project = `lbtssh${randomBytes(3).toString('hex')}`;
+    try {
+      const compose = (service: string) => ({ ...TEST_LABELS, 'com.docker.compose.project': project, 'com.docker.compose.service': service });
+      const db = await runContainer(docker, { image: dockerRig.images.busybox, name: `${project}_db_1`, cmd: ['sleep', '3600'], labels: compose('db') });
+      await runContainer(docker, { image: dockerRig.images.busybox, name: `${project}-web-1`, cmd: ['sleep', '3600'], labels: compose('web') });
+      const idle = await runContainer(docker, { image: dockerRig.images.busybox, name: `${project}_idle_1`, cmd: ['sleep', '3600'], labels: compose('idle') });
+      await idle.stop({ t: 1 });
+      const found = await findComposeProject(docker, project);
+      expect(found).toHaveLength(3);
+      const stopped = await stopInOrder(docker, found, { timeoutSeconds: 1 });
+      const running = async () => (await docker.listContainers({ filters: { label: [`com.docker.compose.project=${project}`] } })).length;
+      expect(await running()).toBe(0);
+      await stopped.restore();
+      expect(await running()).toBe(2);
+      expect((await idle.inspect()).State.Running).toBe(false);
+      expect((await db.inspect()).State.Running).toBe(true);
+
+      const volume = `${project}_data`;
+      const copy = `${project}_copy`;
+      await docker.createVolume({ Name: volume, Labels: { ...TEST_LABELS } });
+      await docker.createVolume({ Name: copy, Labels: { ...TEST_LABELS } });
+      const pack = tarStream.pack();
+      pack.entry({ name: 'state/blob' }, randomBytes(1_000_000));
+      pack.entry({ name: 'state/note' }, 'hello\n');
+      pack.finalize();
+      const helper = { helperImage: dockerRig.images.busybox, labels: { ...TEST_LABELS } };
+      await writeVolume(docker, volume, pack as unknown as Readable, helper);
+      const tar = await readVolume(docker, volume, bytesOf, helper);
+      await writeVolume(docker, copy, Duplex.from(tar), helper);
+      const original = await digests(Duplex.from(tar));
+      expect(Object.keys(original).sort()).toEqual(['./state/blob', './state/note']);
+      expect(await readVolume(docker, copy, digests, helper)).toEqual(original);
+      expect(targetConnections()).toBe(1);
+    } finally {
+      await ssh.close();
+    }
   });
 
   it('fails the next call, not hangs, when the connection drops while the client is idle', async () => {
