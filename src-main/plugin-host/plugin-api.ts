@@ -31,6 +31,7 @@ import type { ContainerRef, StopOptions, StoppedContainers } from '../transport/
 import type { DockerExecOptions, DockerExecResult } from '../transport/docker/docker-exec.js';
 import type { ContainerConfig, ContainerSpec } from '../transport/docker/run-container.js';
 import type { SshConnection } from '../transport/ssh/ssh-connection.js';
+import type { SshTarget } from '../transport/ssh/ssh-target.js';
 import type { Manifest, ManifestEntry } from '../shared/models/manifest.js';
 import type { ProgressSink } from '../shared/models/progress.js';
 
@@ -178,23 +179,12 @@ export interface PluginContext {
 /**
  * The `ssh` target option a plugin that works over SSH declares in its options schema (an
  * object property named `ssh` with these properties; mark `password`, `identityPassphrase`
- * and `sudoPassword` as `"secret": true`). Unset fields come from `~/.ssh/config`.
+ * and `sudoPassword` as `"secret": true`): host, port, user, identityFile,
+ * identityPassphrase, password, useAgent, proxyJump (`[user@]host[:port]`), sudo, sudoPassword.
+ * Unset fields come from `~/.ssh/config`.
  * @since 1.1.0
  */
-export interface SshOptions {
-  readonly host: string;
-  readonly port?: number;
-  readonly user?: string;
-  readonly identityFile?: string;
-  readonly identityPassphrase?: string;
-  readonly password?: string;
-  readonly useAgent?: boolean;
-  /** `[user@]host[:port]` of a bastion. */
-  readonly proxyJump?: string;
-  /** Run commands that ask for it (`{ sudo: true }`) through sudo. */
-  readonly sudo?: boolean;
-  readonly sudoPassword?: string;
-}
+export type SshOptions = Omit<SshTarget, 'connectTimeoutMs' | 'keepaliveIntervalMs'>;
 
 /**
  * A host reached over SSH: commands, SFTP transfers, tar streams of folders, and forwards to
