@@ -17,23 +17,24 @@ const MAX_HEAD = 1024 * 1024;
  * the archive was damaged or tampered with (everything read before then is untrusted).
  */
 export function decryptStream(input: Readable, dec: Decryption): Readable {
-  const iterator = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let inputError: unknown;
+  // A failure of the input itself (a read error) is reported as it is, not as a decryption error.
+  const iterator = rememberingErrors(input[Symbol.asyncIterator]() as AsyncIterator<Buffer>, (e) => (inputError = e));
   async function* plaintext(): AsyncGenerator<Buffer> {
     let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
     try {
-      const { head, chunks, binary } = await readHead(iterator, (e) => (inputError = e));
+      const { head, chunks, binary } = await readHead(iterator);
       const armored = isArmored(chunks[0]!);
       const sessionKeys = await sessionKeysFor(binary.subarray(0, head.dataOffset), head, dec);
       if (!armored) {
         for (const k of sessionKeys) {
           const fast = fastKeyFor(head, k.algorithm, k.data);
           if (!fast) continue;
-          yield* decryptSeipdV1(chained(Buffer.concat(chunks).subarray(head.dataOffset), iterator, (e) => (inputError = e)), fast);
+          yield* decryptSeipdV1(chained(Buffer.concat(chunks).subarray(head.dataOffset), iterator), fast);
           return;
         }
       }
-      const web = webStreamOf(chunks, iterator, (e) => (inputError = e), armored);
+      const web = webStreamOf(chunks, iterator, armored);
       const message = armored
         ? await openpgp.readMessage({ armoredMessage: web as ReadableStream<string>, config: STREAMING })
         : await openpgp.readMessage({ binaryMessage: web as ReadableStream<Uint8Array>, config: STREAMING });
@@ -61,20 +62,26 @@ export async function decryptBytes(data: Uint8Array, dec: Decryption): Promise<U
   return new Uint8Array(Buffer.concat(chunks));
 }
 
-async function readHead(
-  iterator: AsyncIterator<Buffer>,
-  onError: (e: unknown) => void,
-): Promise<{ head: MessageHead; chunks: Buffer[]; binary: Uint8Array }> {
+/** The same iterator, telling `onError` about any error its `next()` throws. */
+function rememberingErrors(iterator: AsyncIterator<Buffer>, onError: (e: unknown) => void): AsyncIterator<Buffer> {
+  return {
+    async next() {
+      try {
+        return await iterator.next();
+      } catch (e) {
+        onError(e);
+        throw e;
+      }
+    },
+    return: async () => (await iterator.return?.()) ?? { done: true, value: undefined },
+  };
+}
+
+async function readHead(iterator: AsyncIterator<Buffer>): Promise<{ head: MessageHead; chunks: Buffer[]; binary: Uint8Array }> {
   const chunks: Buffer[] = [];
   let total = 0;
   for (;;) {
-    let next: IteratorResult<Buffer>;
-    try {
-      next = await iterator.next();
-    } catch (e) {
-      onError(e);
-      throw e;
-    }
+    const next = await iterator.next();
     if (!next.done) {
       chunks.push(Buffer.from(next.value));
       total += next.value.length;
@@ -94,31 +101,24 @@ async function readHead(
   }
 }
 
-/** The rest of the message: what was already read, then the input (errors are remembered). */
-async function* chainedGenerator(first: Buffer, iterator: AsyncIterator<Buffer>, onError: (e: unknown) => void): AsyncGenerator<Buffer> {
+/** The rest of the message: what was already read, then the input. */
+async function* chainedGenerator(first: Buffer, iterator: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
   if (first.length > 0) yield first;
   for (;;) {
-    let next: IteratorResult<Buffer>;
-    try {
-      next = await iterator.next();
-    } catch (e) {
-      onError(e);
-      throw e;
-    }
+    const next = await iterator.next();
     if (next.done) return;
     yield next.value;
   }
 }
 
-function chained(first: Buffer, iterator: AsyncIterator<Buffer>, onError: (e: unknown) => void): AsyncIterator<Buffer> {
-  return chainedGenerator(first, iterator, onError);
+function chained(first: Buffer, iterator: AsyncIterator<Buffer>): AsyncIterator<Buffer> {
+  return chainedGenerator(first, iterator);
 }
 
 /** A pull-based web stream over the already-read chunks and the rest of the input (keeps backpressure). */
 function webStreamOf(
   chunks: Buffer[],
   iterator: AsyncIterator<Buffer>,
-  onError: (e: unknown) => void,
   armored: boolean,
 ): ReadableStream<Uint8Array | string> {
   const pending = [...chunks];
@@ -134,7 +134,6 @@ function webStreamOf(
           if (next.done) controller.close();
           else controller.enqueue(convert(next.value));
         } catch (e) {
-          onError(e);
           controller.error(e);
         }
       },
