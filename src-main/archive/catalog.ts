@@ -132,17 +132,14 @@ export async function writeRecord(archivePath: string, record: ArchiveRecord): P
 
 /** Appends a verification result to the archive's record (creating the record if needed). */
 export async function recordVerification(archivePath: string, verification: VerificationRecord): Promise<void> {
-  const info = await describeArchive(archivePath);
-  const existing = await readRecord(archivePath);
-  const base: ArchiveRecord = existing ?? {
-    formatVersion: 1,
-    target: info.target,
-    ...(info.plugin ? { plugin: info.plugin } : {}),
-    createdAt: info.createdAt,
-    encryption: info.encryption,
-    verifications: [],
-  };
+  const base: ArchiveRecord = (await readRecord(archivePath)) ?? (await newRecord(archivePath));
   await writeRecord(archivePath, { ...base, verifications: [...base.verifications, verification].slice(-20) });
+}
+
+/** A record for an archive that has none (copied into the store by hand), from what the file shows. */
+async function newRecord(archivePath: string): Promise<ArchiveRecord> {
+  const info = await describeArchive(archivePath);
+  return { formatVersion: 1, target: info.target, createdAt: info.createdAt, encryption: info.encryption, verifications: [] };
 }
 
 /** One archive as the catalog shows it. */
