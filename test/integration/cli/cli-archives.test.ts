@@ -207,7 +207,8 @@ describe('archives made by gpg itself', () => {
     expect(verify.stderr).toMatch(/FAILED|damaged|tampered|integrity/i);
     const to = join(root, 'from-tampered');
     const ex = await runLifeboat(env, ['extract', archive, '--to', to, '--passphrase-file', env.passFile]);
-    expect(ex.code).not.toBe(0);
+    expect(ex.code, output(ex)).toBe(3);
+    expect(ex.stderr).toMatch(/damaged|tampered/i);
     expect(existsSync(to)).toBe(false);
     expect((await readdir(root)).filter((n) => n.includes('staging'))).toEqual([]);
     const listed = JSON.parse((await runLifeboat(env, ['archives', '--json'])).stdout) as { path: string; lastVerification?: { ok: boolean } }[];

@@ -153,8 +153,9 @@ describe('juju-client: exclude, and restoring over the folder in place', () => {
   it('does nothing when the operator does not confirm', async () => {
     await writeFile(join(source, 'added-after-backup.txt'), 'keep me\n');
     const run = await runLifeboat(env, ['restore', archive, '--plugin', 'juju-client', '--passphrase-file', env.passFile]);
-    // Declined (1), or refused as a step that needs --yes off a terminal (2): either way untouched.
-    expect([1, 2], output(run)).toContain(run.code);
+    // Off a terminal a destructive step needs --yes: refused as a usage error, nothing touched.
+    expect(run.code, output(run)).toBe(2);
+    expect(run.stderr).toContain('--yes');
     expect(await readFile(join(source, 'added-after-backup.txt'), 'utf8')).toBe('keep me\n');
     expect((await readdir(join(root, 'small', 'elsewhere'))).sort()).toEqual(['juju']);
   });
