@@ -27,6 +27,8 @@ export type RestartPolicy = 'no' | 'always' | 'unless-stopped' | 'on-failure';
 export interface ContainerSpec {
   readonly image: string;
   readonly name?: string;
+  /** Replaces the image's entrypoint (e.g. a database image's, to run a one-off command). */
+  readonly entrypoint?: readonly string[];
   readonly cmd?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
   readonly mounts?: readonly MountSpec[];
@@ -58,6 +60,7 @@ export async function runContainer(docker: Dockerode, spec: ContainerSpec, optio
     container = await docker.createContainer({
       name: spec.name,
       Image: spec.image,
+      Entrypoint: spec.entrypoint ? [...spec.entrypoint] : undefined,
       Cmd: spec.cmd ? [...spec.cmd] : undefined,
       Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
       Labels: { ...spec.labels },
@@ -123,6 +126,7 @@ export async function inspectConfig(container: Dockerode.Container): Promise<Con
     name: info.Name.replace(/^\//, ''),
     image: info.Config.Image,
     imageId: info.Image,
+    entrypoint: entrypointOf(info.Config.Entrypoint),
     cmd: info.Config.Cmd ?? undefined,
     env,
     omittedEnv,
@@ -136,4 +140,10 @@ export async function inspectConfig(container: Dockerode.Container): Promise<Con
     user: info.Config.User || undefined,
     workdir: info.Config.WorkingDir || undefined,
   };
+}
+
+/** Docker reports an entrypoint as a list, a string (older engines, shell form) or null. */
+function entrypointOf(value: string[] | string | null | undefined): string[] | undefined {
+  if (typeof value === 'string') return value ? [value] : undefined;
+  return value && value.length > 0 ? value : undefined;
 }

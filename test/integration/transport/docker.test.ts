@@ -289,6 +289,25 @@ describe('a container run from a spec', () => {
     // The same container, minus the secrets it was never given.
     expect(await inspectConfig(again)).toEqual({ ...config, omittedEnv: [] });
   });
+
+  it('runs with an overridden entrypoint, which reads back as it was given', async () => {
+    const c = await runContainer(docker, {
+      image: rig.images.busybox,
+      name: `lbt-entry-${id()}`,
+      entrypoint: ['sh', '-c'],
+      // Without the entrypoint this whole line would be taken as the name of a program.
+      cmd: ['echo "said by the entrypoint" > /tmp/out'],
+      labels: TEST_LABELS,
+    });
+    expect(await c.wait()).toMatchObject({ StatusCode: 0 });
+    const tar = tarStream.extract();
+    (await readContainerPath(c, '/tmp/out')).pipe(tar);
+    let text = '';
+    for await (const entry of tar) for await (const chunk of entry) text += (chunk as Buffer).toString('utf8');
+    expect(text).toBe('said by the entrypoint\n');
+    expect(await inspectConfig(c)).toMatchObject({ entrypoint: ['sh', '-c'], cmd: ['echo "said by the entrypoint" > /tmp/out'] });
+    await c.remove({ force: true });
+  });
 });
 
 describe('reaching the engine', () => {
