@@ -4,6 +4,7 @@
  * archives. Each operation runs inside a job and takes its signal, progress and log.
  */
 export * from './operation-context.js';
+export type { ConnectionScope } from './target-connections.js';
 export * from './run-backup.js';
 export * from './run-restore.js';
 export * from './run-verify.js';

@@ -2,7 +2,7 @@ import type { Logger, PluginContext } from '../plugin-host/plugin-api.js';
 import type { ProgressSink } from '../shared/models/progress.js';
 import type { TargetConfig } from '../shared/models/target.js';
 import { createLocalMachine } from '../transport/local/index.js';
-import { createTargetConnections } from './target-connections.js';
+import { createTargetConnections, type ConnectionScope } from './target-connections.js';
 
 /** What a job gives an operation (the engine's JobContext is one). */
 export interface OperationContext {
@@ -19,7 +19,8 @@ export type Confirm = (question: string, options?: { readonly trust?: boolean })
 
 /**
  * Runs `work` with the plugin context every operation builds the same way, and closes the
- * job's SSH and Docker connections afterwards, whatever happened.
+ * job's SSH and Docker connections afterwards, whatever happened. With scope `verify`, the
+ * context never reaches the target (see VerifyContext in plugin-api.ts).
  */
 export async function withPluginContext<T>(
   target: TargetConfig,
@@ -27,8 +28,9 @@ export async function withPluginContext<T>(
   op: OperationContext,
   confirm: Confirm,
   work: (ctx: PluginContext) => Promise<T>,
+  scope: ConnectionScope = 'target',
 ): Promise<T> {
-  const connections = createTargetConnections(options, op, confirm);
+  const connections = createTargetConnections(options, op, confirm, scope);
   try {
     return await work({
       target: { name: target.name, options },

@@ -8,11 +8,18 @@ export interface VerifyRequest {
   readonly decryption: Decryption;
   /** When given, the archive's plugin may add its own checks. */
   readonly registry?: PluginRegistry;
+  /**
+   * `verify --deep`: the plugin may also do a slow test restore into something throwaway on
+   * this machine (VerifyContext.deep). Default false.
+   */
+  readonly deep?: boolean;
 }
 
 /**
  * Checks an archive end to end: OpenPGP integrity, and every entry's SHA-256 against the
- * manifest and the index. The result is recorded in the catalog either way.
+ * manifest and the index; then the plugin's own checks, which never reach the target
+ * (its connections are built without the `ssh` option). The result is recorded in the
+ * catalog either way.
  */
 export async function runVerify(req: VerifyRequest, op: OperationContext): Promise<VerifyReport> {
   op.progress.report({ kind: 'phase', phase: 'verifying' });
@@ -21,22 +28,33 @@ export async function runVerify(req: VerifyRequest, op: OperationContext): Promi
   const problems = [...report.problems];
   const record = await readRecord(req.archivePath);
   const plugin = record?.plugin && req.registry ? req.registry.list().find((p) => p.id === record.plugin && p.status === 'enabled') : undefined;
+  const deep = req.deep === true;
   if (report.ok && plugin?.id && req.registry) {
     const loaded = req.registry.get(plugin.id);
+    if (!loaded.plugin.verify && deep) {
+      op.log.warn(`${loaded.info.displayName} has no checks of its own, so a deep verify checked only the archive's integrity and every entry's SHA-256.`);
+    }
     if (loaded.plugin.verify) {
       op.progress.report({ kind: 'phase', phase: `checking with ${loaded.info.displayName}` });
       const manifest = await reader.readManifest({ signal: op.signal });
       const target = { name: manifest.target.name, plugin: plugin.id, options: manifest.target.options };
       const verify = loaded.plugin.verify.bind(loaded.plugin);
-      const extra = await withPluginContext(target, { ...manifest.target.options }, op, async () => false, (ctx) =>
-        verify({
-          ...ctx,
-          archive: {
-            manifest,
-            entries: (o) => reader.entries({ ...o, signal: op.signal }),
-            extractTo: (d, o) => reader.extractTo(d, { ...o, signal: op.signal }),
-          },
-        }),
+      const extra = await withPluginContext(
+        target,
+        { ...manifest.target.options },
+        op,
+        async () => false,
+        (ctx) =>
+          verify({
+            ...ctx,
+            deep,
+            archive: {
+              manifest,
+              entries: (o) => reader.entries({ ...o, signal: op.signal }),
+              extractTo: (d, o) => reader.extractTo(d, { ...o, signal: op.signal }),
+            },
+          }),
+        'verify',
       );
       problems.push(...extra.problems);
     }

@@ -34,11 +34,36 @@ function sshOptionsOf(options: Readonly<Record<string, unknown>>): SshOptions | 
   return ssh as SshOptions;
 }
 
-export function createTargetConnections(options: Readonly<Record<string, unknown>>, op: OperationContext, confirm: Confirm): TargetConnections {
+/** How a job reaches its target: `target` connects to it; `verify` never does. */
+export type ConnectionScope = 'target' | 'verify';
+
+/**
+ * The options verify connects with: without `ssh`, so Docker is the local engine, and without
+ * `dockerSocket` when that named a socket on the remote host.
+ */
+export function verifyConnectionOptions(options: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const { ssh, dockerSocket, ...rest } = options;
+  const remote = ssh !== undefined && ssh !== null;
+  return remote || dockerSocket === undefined ? rest : { ...rest, dockerSocket };
+}
+
+export function createTargetConnections(
+  targetOptions: Readonly<Record<string, unknown>>,
+  op: OperationContext,
+  confirm: Confirm,
+  scope: ConnectionScope = 'target',
+): TargetConnections {
+  const options = scope === 'verify' ? verifyConnectionOptions(targetOptions) : targetOptions;
   let ssh: Promise<SshConnection> | undefined;
   let docker: Promise<DockerEngine> | undefined;
 
   const openSsh = (): Promise<SshConnection> => {
+    if (scope === 'verify') {
+      throw new AppError(
+        'usage',
+        'Verify does not connect to the target: it checks the archive on this machine. Use ctx.docker() (this machine\'s engine) for a test restore, and leave the target to `lifeboat restore`.',
+      );
+    }
     const target = sshOptionsOf(options);
     if (!target) throw new AppError('config', 'This target has no "ssh" option, so there is no remote host to connect to. Add one (host, user...).');
     return (ssh ??= connectSsh(target, { confirm: (question) => confirm(question, { trust: true }), log: op.log, signal: op.signal }));

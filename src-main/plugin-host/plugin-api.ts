@@ -40,7 +40,7 @@ export type { Manifest, ManifestEntry } from '../shared/models/manifest.js';
 export type { ProgressSink, ProgressUpdate } from '../shared/models/progress.js';
 
 /** The version of this contract. Plugins declare a semver range of it as `apiVersion`. */
-export const PLUGIN_API_VERSION = '1.1.0';
+export const PLUGIN_API_VERSION = '1.2.0';
 
 /**
  * The `lifeboat` field of a plugin's `package.json`.
@@ -122,8 +122,42 @@ export interface LifeboatPlugin {
    * destructive step; keep a way back (move aside, do not delete) where the target allows it.
    */
   restore(ctx: RestoreContext): Promise<RestoreResult | void>;
-  /** Optional plugin-specific check of an archive beyond the host's integrity check. */
+  /**
+   * Optional plugin-specific check of an archive beyond the host's integrity check. Called
+   * only after the host's check passed; never touches the target (see {@link VerifyContext}).
+   */
   verify?(ctx: VerifyContext): Promise<VerifyResult>;
+  /**
+   * What `restore` would do with this archive on this target, changing nothing: which
+   * services are stopped, what is replaced (and where the current state is kept), what is
+   * started. `lifeboat restore --dry-run` prints it; the window shows it before asking.
+   * Reads the archive's manifest (ctx.archive.manifest) — the host does NOT verify the whole
+   * archive first for a plan — and may look at the target read-only.
+   *
+   * In a plan, `ctx.confirm` answers only host-key trust questions (so `ctx.ssh()` works);
+   * any other question rejects, since a plan has nothing to confirm. `ctx.archive.extractTo`
+   * rejects; `ctx.archive.entries` reads the unverified archive and is slow: prefer the manifest.
+   * @since 1.2.0
+   * @example
+   * ```ts
+   * planRestore: async (ctx) => ({
+   *   steps: [`Move ${dir} aside to ${dir}.lifeboat-<time>`, `Extract ${ctx.archive.manifest.totals.files} files into ${dir}`],
+   *   warnings: ctx.archive.manifest.metadata.version !== current ? ['The archive is from another version.'] : [],
+   * }),
+   * ```
+   */
+  planRestore?(ctx: RestoreContext): Promise<RestorePlan>;
+}
+
+/**
+ * What a restore would do, from {@link LifeboatPlugin.planRestore}.
+ * @since 1.2.0
+ */
+export interface RestorePlan {
+  /** Steps in order, one sentence each. */
+  readonly steps: readonly string[];
+  /** What the operator must know before saying yes (e.g. versions differ, Lightning state). */
+  readonly warnings?: readonly string[];
 }
 
 /** What every context has. */
@@ -260,8 +294,27 @@ export interface RestoreResult {
   readonly notes?: readonly string[];
 }
 
+/**
+ * The context of {@link LifeboatPlugin.verify}. `target.options` are the ones recorded in the
+ * archive's manifest (secrets redacted).
+ */
 export interface VerifyContext extends PluginContext {
   readonly archive: ArchiveSource;
+  /**
+   * True for `lifeboat verify --deep`: the plugin may do a slow test restore into something
+   * throwaway (e.g. load a database dump into a temporary container). Verify never touches
+   * the target: in a verify context `ctx.ssh()` rejects with AppError('usage'), and
+   * `ctx.docker()` is the Docker engine of the machine Lifeboat runs on (DOCKER_HOST or
+   * /var/run/docker.sock; the target's `dockerSocket` option only if the target had no `ssh`).
+   * @since 1.2.0
+   * @example
+   * ```ts
+   * if (!ctx.deep) return { ok: true, problems: [] };
+   * const docker = await ctx.docker();
+   * const id = await docker.runContainer({ image: 'postgres:15', entrypoint: ['postgres'], ... });
+   * ```
+   */
+  readonly deep: boolean;
 }
 
 export interface VerifyResult {
@@ -334,7 +387,8 @@ export interface AddTarStreamOptions {
 
 /**
  * A backup being restored. The host has already verified it end to end before calling
- * `restore`, and every read is checked again as it streams.
+ * `restore`, and every read is checked again as it streams. (Not before `planRestore`: a
+ * plan reads only the manifest.)
  */
 export interface ArchiveSource {
   readonly manifest: Manifest;
