@@ -23,8 +23,10 @@ Usage: lifeboat COMMAND [options]
   archives [--json]                        archives in the store
   ls ARCHIVE [--json]                      entries of an archive
   extract ARCHIVE [PATH...] --to DIR       extract all or chosen paths
-  verify ARCHIVE                           check integrity and every entry's SHA-256
-  restore ARCHIVE --target NAME | --plugin ID [--yes]
+  verify ARCHIVE [--deep]                  check integrity and every entry's SHA-256
+                                           (--deep: and a plugin's test restore, locally)
+  restore ARCHIVE --target NAME | --plugin ID [--yes | --dry-run]
+                                           (--dry-run: print the plan, change nothing)
   import FILE                              add an archive made by the targets' own tools
 
 Secrets: --passphrase-file F, or LIFEBOAT_PASSPHRASE, or a prompt on a terminal;
