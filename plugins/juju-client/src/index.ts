@@ -5,6 +5,7 @@
  */
 import type { LifeboatPlugin } from '../../../src-main/plugin-host/plugin-api.js';
 import { backupClientDir } from './backup-client-dir.js';
+import { planRestoreClientDir } from './plan-restore-client-dir.js';
 import { probeClientDir } from './probe-client-dir.js';
 import { restoreClientDir } from './restore-client-dir.js';
 
@@ -12,4 +13,5 @@ export const plugin: LifeboatPlugin = {
   probe: probeClientDir,
   backup: backupClientDir,
   restore: restoreClientDir,
+  planRestore: planRestoreClientDir,
 };

@@ -9,15 +9,26 @@ import { archiveRootFor, detectClientDir, expandHome } from './client-dir.js';
 import { readOptions } from './juju-options.js';
 import { PluginError } from './plugin-error.js';
 
-export async function restoreClientDir(ctx: RestoreContext): Promise<RestoreResult> {
+/** Where a restore puts the client folder, and which archive folder it takes it from. */
+export interface RestoreTarget {
+  /** The folder to restore: option `to`, else where the backup was taken from, else where Juju looks. */
+  readonly dir: string;
+  /** The archive folder holding the client directory. */
+  readonly root: string;
+}
+
+export async function restoreTargetOf(ctx: RestoreContext): Promise<RestoreTarget> {
   const options = readOptions(ctx);
   const metadata = ctx.archive.manifest.metadata;
-  const home = ctx.local.homedir;
   const sourcePath = typeof metadata.sourcePath === 'string' ? metadata.sourcePath : undefined;
   const dir = options.to
-    ? expandHome(options.to, home)
+    ? expandHome(options.to, ctx.local.homedir)
     : sourcePath ?? (await detectClientDir(ctx, undefined)).path;
-  const root = await archiveRootOf(ctx, sourcePath);
+  return { dir, root: await archiveRootOf(ctx, sourcePath) };
+}
+
+export async function restoreClientDir(ctx: RestoreContext): Promise<RestoreResult> {
+  const { dir, root } = await restoreTargetOf(ctx);
   ctx.log.info(`Restoring ${root}/ from the archive to ${dir}.`);
 
   const notes: string[] = [];
@@ -92,7 +103,7 @@ async function moveBack(ctx: RestoreContext, dir: string, aside: string): Promis
   }
 }
 
-async function pathExists(path: string): Promise<boolean> {
+export async function pathExists(path: string): Promise<boolean> {
   try {
     await lstat(path);
     return true;
