@@ -29,8 +29,9 @@ export async function planRestoreClientDir(ctx: RestoreContext): Promise<Restore
   } else {
     steps.push(`Create ${dir} (nothing is there now, so nothing is replaced).`);
   }
+  const counts = [count(content.files, 'file'), count(content.folders, 'folder'), count(content.links, 'link')].filter((c) => !c.startsWith('0 '));
   steps.push(
-    `Extract ${root}/ from the archive into ${dir}: ${content.files} files, ${content.folders} folders, ${content.links} links, ${content.bytes} bytes (from the manifest), with their modes, mtimes and symlinks.`,
+    `Extract ${root}/ from the archive into ${dir}: ${[...counts, count(content.bytes, 'byte')].join(', ')} (from the manifest), with their modes, mtimes and symlinks.`,
   );
   steps.push(`If the extraction fails, remove what it left and put the moved-aside folder back at ${dir}.`);
 
@@ -44,6 +45,10 @@ export async function planRestoreClientDir(ctx: RestoreContext): Promise<Restore
     warnings.push('Some files in the archive belong to other users; restored without root, they will belong to you.');
   }
   return { steps, ...(warnings.length ? { warnings } : {}) };
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 interface Content {
