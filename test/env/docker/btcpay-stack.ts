@@ -20,7 +20,11 @@ import { ensurePostgresImage } from './postgres-image.js';
 export interface BtcpayStackOptions {
   /** Compose project name. Default `generated`, BTCPay's own. */
   readonly project?: string;
-  /** Multiplies the size of the bulk files (blocks, chainstate, channel.db). Default 1: about 7 MiB in all. */
+  /**
+   * Multiplies the bulk: blocks, chainstate and channel.db (all excluded from BTCPay's backup),
+   * LND's wallet.db (archived) and nbxplorer's `txs` rows (400 × dataScale, in the dump).
+   * Default 1: about 7 MiB of volumes; 140 makes about 1 GiB.
+   */
   readonly dataScale?: number;
 }
 
@@ -189,7 +193,7 @@ export async function createBtcpayStack(docker: Dockerode, options: BtcpayStackO
 
   const sql = async (db: string, query: string): Promise<string> =>
     (await dockerExec(docker.getContainer(postgresContainer), ['psql', '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-U', 'postgres', '-d', db], { input: query })).stdout;
-  await seedDatabases(sql);
+  await seedDatabases(sql, scale);
 
   return {
     project,
@@ -332,7 +336,7 @@ async function volumeEntries(scale: number): Promise<Map<string, Entry>> {
   text('nbxplorer_datadir/Main/logs/log.txt', 'Info: Explorer: BTC: Node state changed: NBXplorerSynching => Ready\n', ROOT);
 
   dir('bitcoin_datadir', 0o755, BITCOIN);
-  bulk('bitcoin_datadir/blocks/blk00000.dat', 4 * MiB, BITCOIN);
+  bulk('bitcoin_datadir/blocks/blk00000.dat', 3 * MiB, BITCOIN);
   bulk('bitcoin_datadir/blocks/index/000001.ldb', 256 * 1024, BITCOIN);
   bulk('bitcoin_datadir/chainstate/000002.ldb', MiB, BITCOIN);
   text('bitcoin_datadir/debug.log', '2024-05-12T09:13:07Z Bitcoin Core version v26.0.0 (release build)\n2024-05-12T09:13:08Z UpdateTip: new best=00000000000000000002a7c4 height=843210\n', BITCOIN);
@@ -352,7 +356,8 @@ async function volumeEntries(scale: number): Promise<Map<string, Entry>> {
   bulk('lnd_bitcoin_datadir/data/graph/mainnet/channel.db', 2 * MiB, LND, 0o600);
   text('lnd_bitcoin_datadir/data/chain/bitcoin/mainnet/channel.backup', await noiseBuffer('channel.backup', 4 * 1024), LND, 0o600);
   text('lnd_bitcoin_datadir/data/chain/bitcoin/mainnet/admin.macaroon', await noiseBuffer('admin.macaroon', 259), LND, 0o600);
-  text('lnd_bitcoin_datadir/data/chain/bitcoin/mainnet/wallet.db', await noiseBuffer('lnd-wallet.db', 64 * 1024), LND, 0o600);
+  // LND's wallet.db grows large on busy nodes and is archived: the bulk BTCPay's backup keeps.
+  bulk('lnd_bitcoin_datadir/data/chain/bitcoin/mainnet/wallet.db', MiB, LND, 0o600);
   text('lnd_bitcoin_datadir/logs/bitcoin/mainnet/lnd.log', '2024-05-12 09:13:09.000 [INF] LTND: Version: 0.17.4-beta\n', LND);
 
   text('tor_torrcdir/torrc', 'SocksPort 0.0.0.0:9050\nControlPort 9051\nHiddenServiceDir /var/lib/tor/hidden_services/BTCPayServer\nHiddenServicePort 80 btcpayserver:49392\n', ROOT);
@@ -461,14 +466,20 @@ async function databaseState(sql: (db: string, q: string) => Promise<string>): P
 // ---- database contents ----
 
 /** A deterministic, btcpay-like cluster: EF Core-style quoted tables with FKs, indexes, views, an identity and a serial. */
-async function seedDatabases(sql: (db: string, q: string) => Promise<string>): Promise<void> {
+async function seedDatabases(sql: (db: string, q: string) => Promise<string>, scale: number): Promise<void> {
   const r = prng(1234);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const hex = (n: number): string => Array.from({ length: n }, () => Math.floor(r() * 16).toString(16)).join('');
   const when = (): string => new Date(Date.UTC(2024, 0, 1) + Math.floor(r() * 31_536_000) * 1000).toISOString();
   const q = (v: string | number | boolean | null): string => (v === null ? 'null' : typeof v === 'string' ? `'${v.replace(/'/g, "''")}'` : String(v));
-  const insert = (table: string, cols: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number | boolean | null>>): string =>
-    `insert into ${table} (${cols.map(ident).join(', ')}) values\n${rows.map((row) => `(${row.map(q).join(', ')})`).join(',\n')};`;
+  /** Statements of at most 2,000 rows, so a large dataScale makes no giant statement. */
+  const insert = (table: string, cols: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number | boolean | null>>): string => {
+    const out: string[] = [];
+    for (let i = 0; i < rows.length; i += 2000) {
+      out.push(`insert into ${table} (${cols.map(ident).join(', ')}) values\n${rows.slice(i, i + 2000).map((row) => `(${row.map(q).join(', ')})`).join(',\n')};`);
+    }
+    return out.join('\n');
+  };
 
   await sql('postgres', 'create role btcpay_app login;\ncreate database btcpayservermainnet;\ncreate database nbxplorermainnet;');
 
@@ -510,7 +521,7 @@ ${insert('"Settings"', ['Id', 'Value'], [['BTCPayServer.Services.PoliciesSetting
 
   let height = 843_000;
   const blks = Array.from({ length: 120 }, () => ['BTC', hex(64), height++, hex(64), r() < 0.95, when()] as const);
-  const txs = Array.from({ length: 400 }, () => {
+  const txs = Array.from({ length: Math.max(1, Math.round(400 * scale)) }, () => {
     const blk = r() < 0.85 ? pick(blks) : undefined;
     return ['BTC', hex(64), `\\x${hex(2 * (60 + Math.floor(r() * 200)))}`, blk?.[1] ?? null, blk ? Math.floor(r() * 3000) : null, blk?.[2] ?? null, blk === undefined, when()] as const;
   });
