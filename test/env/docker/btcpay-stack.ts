@@ -65,7 +65,12 @@ export interface StackState {
 
 export interface BtcpayStack {
   readonly project: string;
-  /** Container names in start order (dependencies first). */
+  /**
+   * Container names in start order (dependencies first): `${project}_<service>_1`, and for the
+   * services BTCPay gives a container_name those names (`btcpayserver_bitcoind`,
+   * `btcpayserver_lnd_bitcoin`, `tor`), prefixed `${project}_` unless the project is
+   * `generated`, so that two stacks can share an engine.
+   */
   readonly containers: readonly string[];
   /** Every `${project}_*` volume. */
   readonly volumes: readonly string[];
@@ -239,7 +244,10 @@ async function removeStack(docker: Dockerode, project: string, names: readonly s
   for (const id of new Set([...labelled, ...named].map((c) => c.Id))) await docker.getContainer(id).remove({ force: true, v: false });
   // By name too: a rollback copy a plugin made next to the real volumes goes with them.
   for (const v of (await docker.listVolumes()).Volumes ?? []) {
-    if (v.Name.startsWith(`${project}_`) || v.Labels?.['com.docker.compose.project'] === project) await docker.getVolume(v.Name).remove({ force: true });
+    if (!v.Name.startsWith(`${project}_`) && v.Labels?.['com.docker.compose.project'] !== project) continue;
+    // A helper container a plugin left holding the volume would keep it from being removed.
+    for (const c of await docker.listContainers({ all: true, filters: { volume: [v.Name] } })) await docker.getContainer(c.Id).remove({ force: true, v: false });
+    await docker.getVolume(v.Name).remove({ force: true });
   }
   for (const n of await extras(docker).listNetworks({ filters: { name: [`${project}_default`] } })) {
     if (n.Name === `${project}_default`) await extras(docker).getNetwork(n.Id).remove();

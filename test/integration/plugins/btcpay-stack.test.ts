@@ -158,4 +158,18 @@ describe('the stand-in BTCPay stack', () => {
     // Nothing it touched was in an excluded path, so everything is as it was.
     expect(await stack.state()).toEqual(before);
   });
+
+  it('is removed whole by remove(), even with a leftover helper container holding one of its volumes', async () => {
+    const helper = await rig.docker.createContainer({
+      Image: rig.images.busybox,
+      Cmd: ['sleep', '600'],
+      HostConfig: { Init: true, Mounts: [{ Type: 'volume', Source: `${PROJECT}_btcpay_datadir`, Target: '/v' }] },
+    });
+    await helper.start();
+    await stack.remove();
+    const containers = await rig.docker.listContainers({ all: true });
+    expect(containers.filter((c) => c.Id === helper.id || c.Names.some((n) => n.startsWith(`/${PROJECT}_`)))).toEqual([]);
+    expect(((await rig.docker.listVolumes()).Volumes ?? []).filter((v) => v.Name.startsWith(`${PROJECT}_`))).toEqual([]);
+    await stack.remove(); // nothing left to remove: no error
+  });
 });
