@@ -8,7 +8,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findComposeProject } from '../../../src-main/transport/docker/index.js';
+import { dockerExec, findComposeProject } from '../../../src-main/transport/docker/index.js';
 import { type BtcpayStack, createBtcpayStack, type StackState } from '../../env/docker/btcpay-stack.js';
 import { type DockerRig, startDockerRig } from '../../env/dockerd.js';
 import { gpg, gpgHome } from '../helpers/gpg.js';
@@ -93,6 +93,9 @@ describe('the stand-in BTCPay stack', () => {
     for (const c of found) for (const dep of c.dependsOn) expect(position(dep)).toBeLessThan(position(c.service!));
     expect(Number(await stack.sql('btcpayservermainnet', 'select count(*) from "Invoices"'))).toBe(300);
     expect(Number(await stack.sql('nbxplorermainnet', 'select count(*) from txs'))).toBe(400);
+    // On the project's network, as compose would have it: `postgres` is the service's name.
+    const probe = await dockerExec(rig.docker.getContainer(`${PROJECT}_btcpayserver_1`), ['sh', '-c', 'nc -w 5 postgres 5432 </dev/null && echo reachable']);
+    expect(probe.stdout).toBe('reachable\n');
     expect(stack.volumes).toContain(`${PROJECT}_btcpay_datadir`);
     expect(existsSync(join(stack.dockerRoot, 'volumes', `${PROJECT}_btcpay_datadir/_data/Main/settings.config`))).toBe(true);
     expect(await readdir(join(stack.dockerRoot, 'volumes', `${PROJECT}_postgres_datadir/_data`))).toContain('PG_VERSION');
