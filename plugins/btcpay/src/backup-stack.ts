@@ -1,0 +1,158 @@
+/**
+ * A BTCPay backup, in btcpay-backup.sh's layout (`postgres.sql.gz`, `mariadb.sql.gz`,
+ * `volumes/<volume>/_data/...`), without its faults:
+ *
+ * 1. Before anything stops: find the stack, start the helper, check there is room for the
+ *    copy, start the supervisor on the host.
+ * 2. Stopped (the downtime): the services that write to the database, then the dump (its end
+ *    checked), then the databases, then a raw copy of the volumes on the host's own disk.
+ * 3. Everything that was running is started again, whatever happened in 2, and checked.
+ * 4. Running again: the copy is read into the archive (compressed, encrypted here).
+ */
+import { randomBytes } from 'node:crypto';
+import type { BackupContext, BackupResult, DockerEngine } from '../../../src-main/plugin-host/plugin-api.js';
+import type { ContainerRef, StoppedContainers } from '../../../src-main/transport/docker/containers.js';
+import { errorMessage } from '../../../src-main/shared/app-error.js';
+import { readOptions } from './btcpay-options.js';
+import { excludeSet, volumeExcluded } from './excludes.js';
+import { findStack, type BtcpayStack } from './find-stack.js';
+import { dumpMariadb, dumpPostgres, type DumpResult } from './dump-databases.js';
+import { failpoint } from './failpoint.js';
+import { hostShell } from './host-shell.js';
+import { LIGHTNING_WARNING, lightningNames } from './lightning.js';
+import { restartReport, withStackState } from './restart-report.js';
+import { checkStagingSpace, copyToStaging, requireSpace } from './stage-volumes.js';
+import { q } from './shell-quote.js';
+import { startSupervisor, type Supervisor } from './supervisor.js';
+import { startWorkbench, VOLUMES, type Workbench } from './workbench.js';
+import { AppError } from '../../../src-main/shared/app-error.js';
+
+export const METADATA_KEY = 'btcpay';
+
+/** What a BTCPay archive's manifest says about it (metadata.btcpay). */
+export interface BtcpayMetadata {
+  readonly format: 'btcpay-backup.sh';
+  readonly project: string;
+  readonly volumes: readonly string[];
+  readonly excludes: readonly string[];
+  readonly dumps: readonly DumpResult[];
+  readonly postgresImage: { readonly name: string; readonly id: string };
+  /** From the first container stopped to the last one started. */
+  readonly downtimeSeconds: number;
+  readonly stoppedContainers: readonly string[];
+  readonly lightning: { readonly nodes: readonly string[]; readonly channelStateIncluded: boolean; readonly warning?: string };
+}
+
+export async function backupStack(ctx: BackupContext): Promise<BackupResult> {
+  const opts = readOptions(ctx.target.options, ctx.local.env);
+  ctx.progress.report({ kind: 'phase', phase: 'finding BTCPay Server' });
+  const engine = await ctx.docker();
+  const stack = await findStack(engine, opts.project);
+  const set = excludeSet(stack.project, { extra: opts.exclude, includeLightningState: opts.includeLightningState });
+  const volumes = stack.volumes.filter((v) => !volumeExcluded(v, set));
+  if (!stack.postgres.running) {
+    throw new AppError('plugin', `Postgres (${stack.postgres.name}) is not running, so its database cannot be dumped. Nothing was stopped. Start BTCPay Server (btcpay-up.sh) and back up again.`);
+  }
+  const lightning = lightningNames(stack);
+  if (lightning.length > 0) {
+    ctx.log.warn(`${LIGHTNING_WARNING} ${opts.includeLightningState ? 'This backup INCLUDES the channel state (LND data/graph), as the target asks.' : 'Channel state (LND data/graph) is left out of this backup.'}`);
+  }
+
+  const jobId = randomBytes(4).toString('hex');
+  const stagingVolume = `lifeboat-staging-${jobId}`;
+  ctx.progress.report({ kind: 'phase', phase: 'checking free space on the host' });
+  const bench = await startWorkbench(engine, { image: opts.helperImage ?? stack.postgresImage.name, volumesRoot: stack.volumesRoot, jobId });
+  let staged = false;
+  try {
+    requireSpace(await checkStagingSpace(bench, volumes, set.patterns, ctx.signal), 'the copy of the volumes');
+    await engine.client.createVolume({ Name: stagingVolume, Labels: { 'lifeboat.btcpay.staging': jobId } });
+    staged = true;
+    const supervisor = await startSupervisor(await hostShell(ctx, opts.remote), { dockerSocket: opts.dockerSocket, graceSeconds: opts.supervisorGraceSeconds, log: ctx.log });
+    const window = await stoppedWindow(ctx, { engine, stack, bench, supervisor, stagingVolume, volumes, patterns: set.patterns, stopTimeoutSeconds: opts.stopTimeoutSeconds });
+
+    ctx.progress.report({ kind: 'phase', phase: 'archiving the volumes' });
+    await ctx.archive.addTarStream(await bench.read(`${VOLUMES}/${stagingVolume}/_data/volumes`), { exclude: set.patterns });
+    const metadata: BtcpayMetadata = {
+      format: 'btcpay-backup.sh',
+      project: stack.project,
+      volumes,
+      excludes: set.patterns,
+      dumps: window.dumps,
+      postgresImage: stack.postgresImage,
+      downtimeSeconds: window.downtimeSeconds,
+      stoppedContainers: window.stopped,
+      lightning: { nodes: lightning, channelStateIncluded: opts.includeLightningState && lightning.length > 0, ...(lightning.length > 0 ? { warning: LIGHTNING_WARNING } : {}) },
+    };
+    ctx.archive.setMetadata(METADATA_KEY, metadata);
+    return {
+      downtimeSeconds: window.downtimeSeconds,
+      notes: [
+        `BTCPay Server was stopped for ${window.downtimeSeconds.toFixed(1)} s (${window.stopped.length} containers); ${window.restart}`,
+        ...(lightning.length > 0 ? [`Lightning: ${metadata.lightning.channelStateIncluded ? 'channel state INCLUDED — never restore it while the old node may still run' : 'channel state left out'}.`] : []),
+      ],
+    };
+  } finally {
+    await bench.remove();
+    if (staged) await engine.client.getVolume(stagingVolume).remove({ force: true }).catch((e: unknown) => ctx.log.warn(`Could not remove the staging volume ${stagingVolume}: ${errorMessage(e)}. Remove it with docker volume rm.`));
+  }
+}
+
+interface WindowInput {
+  readonly engine: DockerEngine;
+  readonly stack: BtcpayStack;
+  readonly bench: Workbench;
+  readonly supervisor: Supervisor;
+  readonly stagingVolume: string;
+  readonly volumes: readonly string[];
+  readonly patterns: readonly string[];
+  readonly stopTimeoutSeconds: number;
+}
+
+/** Steps 2 and 3: stop, dump, copy; then start everything that was running, whatever happened. */
+async function stoppedWindow(ctx: BackupContext, w: WindowInput): Promise<{ downtimeSeconds: number; stopped: string[]; dumps: DumpResult[]; restart: string }> {
+  const running = w.stack.containers.filter((c) => c.running);
+  const databases = [w.stack.postgres, w.stack.mariadb].filter((c): c is ContainerRef => c !== undefined && c.running);
+  const writers = running.filter((c) => !databases.some((d) => d.id === c.id));
+  await w.supervisor.arm(recoveryScript(running, w.bench, w.stagingVolume));
+  const dumps: DumpResult[] = [];
+  const stops: StoppedContainers[] = [];
+  let failure: unknown;
+  const t0 = Date.now();
+  try {
+    ctx.progress.report({ kind: 'phase', phase: 'stopping BTCPay Server' });
+    stops.push(await w.engine.stopInOrder(writers, { timeoutSeconds: w.stopTimeoutSeconds }));
+    await failpoint('backup.stopped', ctx.local.env, ctx.signal);
+    ctx.progress.report({ kind: 'phase', phase: 'dumping Postgres' });
+    dumps.push(await dumpPostgres(w.engine, ctx.archive, w.stack.postgres.id, ctx.signal));
+    if (w.stack.mariadb?.running) {
+      ctx.progress.report({ kind: 'phase', phase: 'dumping MariaDB' });
+      dumps.push(await dumpMariadb(w.engine, ctx.archive, w.stack.mariadb.id, ctx.signal));
+    }
+    stops.push(await w.engine.stopInOrder(databases, { timeoutSeconds: w.stopTimeoutSeconds }));
+    ctx.progress.report({ kind: 'phase', phase: 'copying the volumes on the host' });
+    await copyToStaging(w.bench, w.stagingVolume, w.volumes, w.patterns, ctx.signal);
+    await failpoint('backup.copied', ctx.local.env, ctx.signal);
+  } catch (e) {
+    failure = e;
+  }
+  ctx.progress.report({ kind: 'phase', phase: 'starting BTCPay Server' });
+  const startErrors: string[] = [];
+  for (const s of stops.reverse()) await s.restore().catch((e: unknown) => startErrors.push(errorMessage(e)));
+  const downtimeSeconds = (Date.now() - t0) / 1000;
+  const report = await restartReport(w.engine, running);
+  await w.supervisor.disarm().catch((e: unknown) => ctx.log.warn(`Could not stop the supervisor in ${w.supervisor.dir}: ${errorMessage(e)}. It will find the stack running and leave it.`));
+  (report.ok ? ctx.log.info : ctx.log.error)(report.sentence);
+  if (failure !== undefined) throw withStackState(failure, report);
+  if (!report.ok) throw new AppError('plugin', `The backup was not kept because the stack did not come back: ${startErrors.join('; ')}. ${report.sentence}`);
+  return { downtimeSeconds, stopped: stops.flatMap((s) => s.stopped.map((c) => c.name)), dumps, restart: report.sentence };
+}
+
+/** What the supervisor runs if Lifeboat is gone while the stack is stopped. */
+function recoveryScript(running: readonly ContainerRef[], bench: Workbench, stagingVolume: string): string {
+  return [
+    ...running.map((c) => `docker start ${q(c.id)} >/dev/null && echo "started ${c.name}" || echo "could not start ${c.name}"`),
+    `docker rm -f ${q(bench.id)} >/dev/null 2>&1`,
+    `docker volume rm -f ${q(stagingVolume)} >/dev/null 2>&1`,
+    'exit 0',
+  ].join('\n');
+}
