@@ -120,10 +120,17 @@ async function btcpayRun(ctx, { encrypt }) {
   const run = await runStamped('bash', [BACKUP_SH], env);
   if (run.code !== 0) throw fail('btcpay-backup.sh', run);
   const archive = join(backupDir, encrypt ? 'backup.tar.gz.gpg' : 'backup.tar.gz');
+  const at = (needle) => stampOf(run, needle);
   const result = {
-    downtime: stampOf(run, 'Backup done') - stampOf(run, 'Stopping '),
+    downtime: at('Backup done') - at('Stopping '),
     wall: run.seconds,
     archiveBytes: statSync(archive).size,
+    steps: {
+      stop: at('Archiving files') - at('Stopping '),
+      archive: at('Archive done.') - at('Archiving files'),
+      encrypt: at('Restarting BTCPay Server') - at('Archive done.'),
+      start: at('Backup done') - at('Restarting BTCPay Server'),
+    },
   };
   if (!encrypt && ctx.sizes === undefined) ctx.sizes = archivedSizes(archive);
   rmSync(backupDir, { recursive: true, force: true });
@@ -309,9 +316,41 @@ async function measure(args, { rig, stack, work }) {
   const ratio = lb.downtime / bt.downtime;
   console.log(`\nLifeboat downtime = ${ratio.toFixed(2)} × BTCPay's (goal ≤ 0.5×): ${ratio <= 0.5 ? 'met' : '**not met**'}.`);
   console.log(`\nBest of 2 runs each, run alternately. BTCPay: its stand-in script run as is; downtime from its "Stopping <first container>" line to its "Backup done" line (printed right after the last \`docker start\`), stamped as the output arrives; its Postgres dump is taken before the stop, outside the downtime. Lifeboat: \`result.downtimeSeconds\` of \`lifeboat backup btcpay --json\` (first container stopped to last started; the dump is taken inside it, after the writers stopped). Total wall is the whole command.`);
-  console.log('\nLifeboat phases (best run; from the CLI\'s progress lines on stderr):\n');
+  printSteps(bt, btg, lb);
+}
+
+/**
+ * Where each downtime goes. BTCPay's steps come from its output's stamps. Lifeboat's come from
+ * the CLI's phase lines (±0.1 s: progress reaches the CLI throttled); its start step is the
+ * downtime left after the others, because the CLI's "starting" phase also covers the check
+ * that everything runs again, after the downtime's end.
+ */
+function printSteps(bt, btg, lb) {
+  const phase = (name) => lb.phases.find((p) => p.phase === name)?.seconds ?? 0;
+  const lbSteps = {
+    stop: phase('stopping BTCPay Server'),
+    dump: phase('dumping Postgres') + phase('dumping MariaDB'),
+    copy: phase('copying the volumes on the host'),
+  };
+  lbSteps.start = lb.downtime - lbSteps.stop - lbSteps.dump - lbSteps.copy;
+  const f = (x) => (x === undefined ? '–' : x.toFixed(2));
+  console.log('\nWhere the downtime goes (best runs), seconds:\n');
+  console.log('| step | BTCPay | BTCPay + passphrase | Lifeboat |');
+  console.log('|---|---:|---:|---:|');
+  console.log(`| stop the containers | ${f(bt.steps.stop)} | ${f(btg.steps.stop)} | ${f(lbSteps.stop)} (the writers) |`);
+  console.log(`| dump Postgres (${md('`pg_dumpall -c | gzip`')} into the archive), then stop it | – (before the stop) | – (before the stop) | ${f(lbSteps.dump)} |`);
+  console.log(`| archive the volumes | ${f(bt.steps.archive)} (${md('`tar -cz`')}) | ${f(btg.steps.archive)} (${md('`tar -cz`')}) | ${f(lbSteps.copy)} (raw ${md('`tar | tar`')} copy on the host) |`);
+  console.log(`| encrypt | ${f(bt.steps.encrypt)} | ${f(btg.steps.encrypt)} (${md('`gpg -c`')}) | – (after the start) |`);
+  console.log(`| start the containers | ${f(bt.steps.start)} | ${f(btg.steps.start)} | ${f(lbSteps.start)} |`);
+  console.log(`| **downtime** | ${f(bt.downtime)} | ${f(btg.downtime)} | ${f(lb.downtime)} |`);
+  console.log('\nLifeboat phases (best run), from the CLI\'s progress lines on stderr:\n');
   console.log('| phase | s |\n|---|---:|');
   for (const p of lb.phases) console.log(`| ${p.phase} | ${p.seconds.toFixed(2)} |`);
+}
+
+/** Escapes `|` for a Markdown table cell. */
+function md(text) {
+  return text.replace(/\|/g, '\\|');
 }
 
 function dumpSql(lb) {
