@@ -1,6 +1,6 @@
 /**
  * One Ajv instance for plugins' option schemas (JSON Schema 2020-12), knowing the
- * `secret` keyword. Compiled validators are cached per schema object.
+ * `secret` and `builtinItems` keywords. Compiled validators are cached per schema object.
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
@@ -20,6 +20,8 @@ const ajv = new Ajv2020({
   addUsedSchema: false,
 });
 ajv.addKeyword({ keyword: 'secret', schemaType: 'boolean' });
+// Annotation only (see JsonSchemaProperty.builtinItems): what the plugin always adds.
+ajv.addKeyword({ keyword: 'builtinItems', schemaType: 'array' });
 
 const cache = new WeakMap<object, ValidateFunction>();
 

@@ -89,6 +89,13 @@ export interface JsonSchemaProperty {
   readonly default?: unknown;
   /** True for passwords and other secrets. */
   readonly secret?: boolean;
+  /**
+   * For an array option the plugin extends with a list of its own (e.g. a built-in exclude
+   * list): those items, shown to operators beside the option. Annotation only.
+   * @since 1.2.0
+   * @example `"exclude": { "type": "array", "items": { "type": "string" }, "builtinItems": ["**\/logs/*"] }`
+   */
+  readonly builtinItems?: readonly unknown[];
   readonly [key: string]: unknown;
 }
 

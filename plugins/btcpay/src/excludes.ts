@@ -6,39 +6,15 @@
  * target with the `exclude` option.
  */
 import { compileExcludes, matchesOrIsInside } from '../../../src-main/archive/glob.js';
+import manifest from '../package.json' with { type: 'json' };
 
-/** `{project}` stands for the compose project's name. */
-export const BTCPAY_EXCLUDES: readonly string[] = [
-  // BTCPay's own backups live here.
-  'volumes/backup_datadir',
-  // Chain data: the nodes sync it again; far too big to back up.
-  'volumes/{project}_bitcoin_datadir/_data',
-  'volumes/{project}_litecoin_datadir/_data',
-  'volumes/{project}_elements_datadir/_data',
-  'volumes/{project}_xmr_data/_data',
-  'volumes/{project}_bdx_data/_data',
-  'volumes/{project}_zcash_datadir/_data',
-  'volumes/{project}_dogecoin_datadir/_data/blocks',
-  'volumes/{project}_dogecoin_datadir/_data/chainstate',
-  'volumes/{project}_dogecoin_datadir/_data/indexes',
-  'volumes/{project}_dogecoin_datadir/_data/evodb',
-  'volumes/{project}_dash_datadir/_data/blocks',
-  'volumes/{project}_dash_datadir/_data/chainstate',
-  'volumes/{project}_dash_datadir/_data/indexes',
-  'volumes/{project}_dash_datadir/_data/evodb',
-  'volumes/{project}_dash_datadir/_data/debug.log',
-  'volumes/{project}_lwd_cache',
-  'volumes/{project}_zebrad_cache',
-  // Databases: dumped instead (postgres.sql.gz, mariadb.sql.gz).
-  'volumes/{project}_postgres_datadir',
-  'volumes/{project}_mariadb_datadir',
-  'volumes/{project}_electrumx_datadir',
-  // The host's own SSH keys, which BTCPay uses to reach its host: they belong to the machine.
-  'volumes/{project}_btcpay_datadir/_data/host_*',
-  // A socket, not data.
-  'volumes/{project}_clightning_bitcoin_datadir/_data/lightning-rpc',
-  '**/logs/*',
-];
+/**
+ * BTCPay's list, kept in the plugin's manifest (the `exclude` option's `builtinItems`) so
+ * the window and `lifeboat plugins` show it. `{project}` stands for the compose project:
+ * chain data (synced again), the dumped databases' folders, the host's own SSH keys
+ * (host_*), Core Lightning's socket, logs, BTCPay's own backups.
+ */
+export const BTCPAY_EXCLUDES: readonly string[] = manifest.lifeboat.options.properties.exclude.builtinItems;
 
 /** Lightning channel state: toxic when old, left out unless `includeLightningState`. */
 export const LIGHTNING_STATE: readonly string[] = ['volumes/{project}_lnd_bitcoin_datadir/_data/data/graph'];

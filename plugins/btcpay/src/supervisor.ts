@@ -49,9 +49,12 @@ export async function startSupervisor(
   const id = randomBytes(6).toString('hex');
   const dir = `/var/tmp/lifeboat-btcpay-${id}`;
   const docker = `DOCKER_HOST=${q(`unix://${options.dockerSocket}`)}; export DOCKER_HOST`;
+  let earlier = '';
   try {
-    await shell.run(
+    earlier = await shell.run(
       [
+        // Reports of supervisors that had to recover an earlier job, read once and removed.
+        'for d in /var/tmp/lifeboat-btcpay-*.recovered; do [ -d "$d" ] || continue; echo "== $d"; cat "$d/recovery.log" 2>/dev/null; rm -rf "$d" 2>/dev/null || true; done',
         'set -e',
         'command -v docker >/dev/null || { echo "the docker command is not installed" >&2; exit 3; }',
         `mkdir -m 700 ${q(dir)}`,
@@ -70,6 +73,9 @@ export async function startSupervisor(
     );
   } catch (e) {
     throw new AppError('plugin', `Could not start Lifeboat's supervisor ${shell.where}, so nothing was stopped: ${errorMessage(e)}. It needs sh, setsid and the docker command there, and a writable /var/tmp.`, { cause: e });
+  }
+  if (earlier.trim() !== '') {
+    options.log.warn(`An earlier job lost touch with this host while BTCPay was stopped, and its supervisor recovered the stack. Its report:\n${earlier.trim()}`);
   }
   options.log.info(`Supervisor ${shell.where} in ${dir}: it starts the stack again if Lifeboat is gone for ${options.graceSeconds} s while it is stopped.`);
 
