@@ -160,6 +160,12 @@ describe.each(SEDS)('PG_PROLOGUE_SED with %s', (_name, command) => {
     expect(prologue).not.toMatch(/^(DROP|CREATE) ROLE (IF EXISTS )?postgres;$/m);
   });
 
+  it('keeps the \\restrict lines newer pg_dumpall versions write, and still ends the prologue at the first \\connect', () => {
+    const restricted = (text: string): string => text.replace('SET default_transaction_read_only = off;\n', '\\restrict Zk3s9\n\nSET default_transaction_read_only = off;\n');
+    const out = sed(command, restricted(PLAIN) + BODY);
+    expect(out).toBe(restricted(EXPECTED.slice(0, EXPECTED.indexOf(BODY))) + BODY);
+  });
+
   it('on a dump made without -c, only takes out CREATE ROLE postgres', () => {
     const noClean = HEAD('');
     expect(sed(command, noClean + BODY)).toBe(noClean.replace('CREATE ROLE postgres;\n', '') + BODY);

@@ -123,17 +123,19 @@ const TREES: Record<string, readonly Spec[]> = {
     ['_data/Main/cache/big/blob', 'file', 0o600, 1000, 'BIG'],
     ['_data/Main/cache/small', 'file', 0o600, 1000],
     ['_data/Main/.hidden cache', 'dir', 0o700, 1000],
+    ["_data/Main/it's a \"cache\" too/x", 'file', 0o600, 1000, 'EXCLUDED TOO'],
+    ["_data/Main/it's a \"cache\" too.kept", 'file', 0o600, 1000],
   ],
   [BITCOIN]: [['_data/blocks/blk00000.dat', 'file', 0o600, 1000, 'BLOCKS']],
 };
 
-// The operator's extra excludes: one two folders deep, one whose folders do not exist.
-const PATTERNS = excludeSet('gen', { extra: ['volumes/gen_nbxplorer_datadir/_data/Main/cache/big', 'volumes/gen_nbxplorer_datadir/_data/nothing/here'] }).patterns;
+// The operator's extra excludes: one two folders deep, one with quotes and spaces, one whose folders do not exist.
+const PATTERNS = excludeSet('gen', { extra: ['volumes/gen_nbxplorer_datadir/_data/Main/cache/big', "volumes/gen_nbxplorer_datadir/_data/Main/it's a \"cache\" too", 'volumes/gen_nbxplorer_datadir/_data/nothing/here'] }).patterns;
 const EXCLUDED: Record<string, readonly string[]> = {
   [LND]: ['_data/data/graph'],
   [BTCPAY]: [],
   [DASH]: ['_data/blocks', '_data/chainstate', '_data/indexes', '_data/debug.log'],
-  [NBX]: ['_data/Main/cache/big'],
+  [NBX]: ['_data/Main/cache/big', "_data/Main/it's a \"cache\" too"],
 };
 const COPIED = [LND, BTCPAY, DASH, NBX];
 
@@ -222,6 +224,7 @@ describe.each(['gnu', 'busybox'] as const)('btcpay copyToStaging with %s tar', (
     expect(all).not.toContain('channel.db');
     expect(all).not.toContain('blk00000');
     expect(all).not.toContain('cache/big');
+    expect(all).not.toContain('too/x');
     expect(readdirSync(tmp!).sort()).toEqual(['bin', 'volumes']);
     for (const volume of Object.keys(TREES)) expect(snapshot(join(root, volume)), volume).toEqual(before[volume]);
   };
