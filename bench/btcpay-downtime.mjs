@@ -66,11 +66,16 @@ async function loadTestEnv() {
  * that the moments a script announces ("Stopping …", "Backup done") can be read afterwards.
  * bash's printf/echo write at once (no buffering), so a stamp is within milliseconds of the step.
  */
+/** The contender running now, told to stop when the bench is interrupted. */
+const running = new Set();
+
 function runStamped(cmd, args, env) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const at = () => Number(process.hrtime.bigint() - t0) / 1e9;
     const child = spawn(cmd, args, { cwd: PROJECT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
+    child.on('exit', () => running.delete(child));
     const out = { stdout: [], stderr: [] };
     for (const name of ['stdout', 'stderr']) {
       child[name].setEncoding('utf8').on('data', (text) => out[name].push({ t: at(), text }));
@@ -231,29 +236,33 @@ async function main() {
   const { startDockerRig, createBtcpayStack } = await loadTestEnv();
   const work = mkdtempSync(join(tmpdir(), 'lifeboat-bench-btcpay-'));
   let stack;
-  let cleaned = false;
-  const cleanup = async () => {
-    if (cleaned) return;
-    cleaned = true;
-    await stack?.remove().catch((e) => console.error(`bench: could not remove the stand-in stack ${STACK_PROJECT}: ${e.message}`));
-    spawnSync('gpgconf', ['--homedir', join(work, 'gnupg'), '--kill', 'gpg-agent'], { stdio: 'ignore' });
-    rmSync(work, { recursive: true, force: true });
-  };
+  let interrupted = false;
+  // Ctrl-C: the contender running now stops (Lifeboat cancels and starts the stack again),
+  // the run below then fails, and its `finally` removes the stack and the temp folder.
   process.on('SIGINT', () => {
-    console.error('bench: interrupted; removing the stand-in stack');
-    void cleanup().finally(() => process.exit(130));
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    console.error('bench: interrupted; stopping the running backup, then removing the stand-in stack (Ctrl-C again to leave it)');
+    for (const child of running) child.kill('SIGINT');
   });
   try {
     const rig = await startDockerRig();
+    if (interrupted) throw new Error('interrupted');
     process.stderr.write(`bench: making the stand-in stack "${STACK_PROJECT}" at dataScale ${args.scale}...\n`);
     stack = await createBtcpayStack(rig.docker, { project: STACK_PROJECT, dataScale: args.scale });
-    await measure(args, { rig, stack, work });
+    if (interrupted) throw new Error('interrupted');
+    await measure(args, { rig, stack, work, interrupted: () => interrupted });
+  } catch (e) {
+    if (!interrupted) throw e;
+    process.exitCode = 130;
   } finally {
-    await cleanup();
+    await stack?.remove().catch((e) => console.error(`bench: could not remove the stand-in stack ${STACK_PROJECT}: ${e.message}`));
+    spawnSync('gpgconf', ['--homedir', join(work, 'gnupg'), '--kill', 'gpg-agent'], { stdio: 'ignore' });
+    rmSync(work, { recursive: true, force: true });
   }
 }
 
-async function measure(args, { rig, stack, work }) {
+async function measure(args, { rig, stack, work, interrupted }) {
   const dir = (name) => {
     const d = join(work, name);
     mkdirSync(d, { recursive: true, mode: 0o700 });
@@ -291,6 +300,7 @@ async function measure(args, { rig, stack, work }) {
 
   const runs = { btcpay: [], btcpayGpg: [], lifeboat: [] };
   for (let round = 1; round <= 2; round++) {
+    if (interrupted()) throw new Error('interrupted');
     process.stderr.write(`bench: round ${round}: btcpay-backup.sh (no passphrase)...\n`);
     runs.btcpay.push(await btcpayRun(ctx, { encrypt: false }));
     process.stderr.write(`bench: round ${round}: lifeboat backup btcpay...\n`);
