@@ -324,7 +324,7 @@ async function measure(args, { rig, stack, work, interrupted }) {
   console.log(row('same with BTCPAY_BACKUP_PASSPHRASE (`gpg -c` before the start)', btg));
   console.log(row('`lifeboat backup btcpay` (encrypted)', lb));
   const ratio = lb.downtime / bt.downtime;
-  console.log(`\nLifeboat downtime = ${ratio.toFixed(2)} × BTCPay's (goal ≤ 0.5×): ${ratio <= 0.5 ? 'met' : '**not met**'}.`);
+  console.log(`\nLifeboat downtime = ${ratio.toFixed(3)} × BTCPay's (goal ≤ 0.5×): ${ratio <= 0.5 ? 'met' : '**not met**'}.`);
   console.log(`\nBest of 2 runs each, run alternately. BTCPay: its stand-in script run as is; downtime from its "Stopping <first container>" line to its "Backup done" line (printed right after the last \`docker start\`), stamped as the output arrives; its Postgres dump is taken before the stop, outside the downtime. Lifeboat: \`result.downtimeSeconds\` of \`lifeboat backup btcpay --json\` (first container stopped to last started; the dump is taken inside it, after the writers stopped). Total wall is the whole command.`);
   printSteps(bt, btg, lb);
 }
