@@ -105,7 +105,7 @@ export async function restoreStack(ctx: RestoreContext): Promise<RestoreResult> 
  * logs, current channel state): the topmost ones matching the exclude list, unless the
  * archive brings the same path.
  */
-async function ownPaths(bench: Workbench, volume: string, layout: RestoreLayout, archived: ReadonlySet<string>, signal: AbortSignal): Promise<string[]> {
+async function ownPaths(bench: Workbench, volume: string, layout: RestoreLayout, archived: ReadonlyMap<string, string>, signal: AbortSignal): Promise<string[]> {
   const { stdout } = await bench.sh(`cd ${q(`${VOLUMES}/${volume}/_data`)} && find . -mindepth 1 -print0`, { signal, purpose: `listing ${volume}` });
   const own: string[] = [];
   for (const found of stdout.split('\0')) {
@@ -113,9 +113,17 @@ async function ownPaths(bench: Workbench, volume: string, layout: RestoreLayout,
     const rel = found.replace(/^\.\//, '');
     const full = `volumes/${volume}/_data/${rel}`;
     const parent = full.slice(0, full.lastIndexOf('/'));
-    if (layout.keepOwn.matches(full) && !layout.keepOwn.excludes(parent) && !archived.has(full)) own.push(rel);
+    if (layout.keepOwn.matches(full) && !layout.keepOwn.excludes(parent) && !bringsFiles(archived, full)) own.push(rel);
   }
   return own;
+}
+
+/** The archive has a file (or link) at `path` or under it; an empty folder there does not count. */
+function bringsFiles(archived: ReadonlyMap<string, string>, path: string): boolean {
+  const type = archived.get(path);
+  if (type !== undefined && type !== 'directory') return true;
+  for (const [p, t] of archived) if (t !== 'directory' && p.startsWith(`${path}/`)) return true;
+  return false;
 }
 
 interface SwapInput {

@@ -73,9 +73,11 @@ export async function copyToStaging(bench: Workbench, stagingVolume: string, vol
   ];
   for (const v of volumes) {
     lines.push(`mkdir -p ${q(`${dst}/${v}`)}`, ...copyVolume(v, literalExcludesOf(v, patterns)));
-    // busybox tar does not give symlinks their owners back; chown -h does.
+    // busybox tar does not give symlinks their owners back (chown -h does), and sets a
+    // folder's time before writing into it (touch -r, once everything is in).
     lines.push(
       `(cd ${q(`${VOLUMES}/${v}`)} && find _data -type l -exec sh -c 'for l; do if [ -L "$0/$l" ]; then chown -h "$(stat -c %u:%g "$l")" "$0/$l"; fi; done' ${q(`${dst}/${v}`)} {} +)`,
+      `(cd ${q(`${VOLUMES}/${v}`)} && find _data -type d -exec sh -c 'for d; do if [ -d "$0/$d" ]; then touch -r "$d" "$0/$d"; fi; done' ${q(`${dst}/${v}`)} {} +)`,
     );
   }
   lines.push('rm -f "$rc"');

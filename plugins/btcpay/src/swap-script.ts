@@ -34,7 +34,11 @@ export function swapScript(plan: SwapPlan): string {
     const kept = `${plan.keep}/${volume}/_data`;
     lines.push(`mkdir -p ${q(dirOf(kept))}`, `mv ${q(live)} ${q(kept)}`, `mv ${q(`${plan.incoming}/${volume}/_data`)} ${q(live)}`);
     for (const p of carry) {
-      lines.push(`if [ -e ${q(`${kept}/${p}`)} ] || [ -L ${q(`${kept}/${p}`)} ]; then mkdir -p ${q(dirOf(`${live}/${p}`))}; mv ${q(`${kept}/${p}`)} ${q(`${live}/${p}`)}; fi`);
+      // An empty folder the archive has at that path gives way (rmdir fails, and so the
+      // swap, if it is not empty: the archive's content is never overwritten).
+      lines.push(
+        `if [ -e ${q(`${kept}/${p}`)} ] || [ -L ${q(`${kept}/${p}`)} ]; then mkdir -p ${q(dirOf(`${live}/${p}`))}; if [ -d ${q(`${live}/${p}`)} ] && [ ! -L ${q(`${live}/${p}`)} ]; then rmdir ${q(`${live}/${p}`)}; fi; mv ${q(`${kept}/${p}`)} ${q(`${live}/${p}`)}; fi`,
+      );
     }
   }
   for (const volume of plan.empty) {

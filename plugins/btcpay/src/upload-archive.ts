@@ -23,8 +23,8 @@ export interface UploadTargets {
 }
 
 export interface UploadResult {
-  /** Docker-root relative paths uploaded (renamed), to know what the archive brings. */
-  readonly paths: ReadonlySet<string>;
+  /** Docker-root relative paths uploaded (renamed) and their entry types: what the archive brings. */
+  readonly paths: ReadonlyMap<string, string>;
   readonly files: number;
   readonly bytes: number;
 }
@@ -32,7 +32,7 @@ export interface UploadResult {
 const VOLUME_PATH = /^volumes\/([^/]+)(\/_data(?:\/.*)?)$/;
 
 export async function uploadArchive(engine: DockerEngine, archive: ArchiveSource, t: UploadTargets, signal: AbortSignal): Promise<UploadResult> {
-  const paths = new Set<string>();
+  const paths = new Map<string, string>();
   let files = 0;
   let bytes = 0;
   let tar: Pack | undefined;
@@ -65,7 +65,7 @@ export async function uploadArchive(engine: DockerEngine, archive: ArchiveSource
         entry.body?.resume();
         continue;
       }
-      paths.add(name);
+      paths.set(name, entry.type);
       const header: Partial<Header> & Pick<Header, 'name'> = {
         name,
         mode: entry.mode,

@@ -321,4 +321,23 @@ describe.each(SHELLS)('btcpay volume swap and undo (%s)', (_name, shell) => {
     expect(undo.code, undo.stderr).toBe(0);
     expect(asObject(hostVolumes(root))).toEqual(asObject(before));
   });
+
+  it('an empty folder the archive has where the host keeps its own data gives way; a non-empty one stops the swap', () => {
+    const { root, plan } = fixture();
+    // The archive brings an empty data/graph (no channel state): the host's channel.db stays.
+    mkdirSync(join(plan.incoming, LND, '_data/data/graph'), { recursive: true });
+    const ok = run(shell, swapScript(plan));
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(readdirSync(join(root, LND, '_data/data/graph')).length).toBeGreaterThan(0);
+    rmSync(join(root, '..'), { recursive: true, force: true });
+
+    const second = fixture();
+    const before = hostVolumes(second.root);
+    build(join(second.plan.incoming, LND, '_data/data/graph'), [['', dir(0o700, 1001)], ['channel.db', file('archived channel state', 0o600, 1001)]]);
+    const refused = run(shell, swapScript(second.plan));
+    expect(refused.code).not.toBe(0);
+    const undo = run(shell, undoScript(second.plan));
+    expect(undo.code, undo.stderr).toBe(0);
+    expect(asObject(hostVolumes(second.root))).toEqual(asObject(before));
+  });
 });
