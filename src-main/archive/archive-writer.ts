@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Encryption } from '../crypto/types.js';
 import type {
+  ParkedStream,
   AddDirectoryOptions,
   AddOptions,
   AddTarStreamOptions,
@@ -14,6 +15,7 @@ import { MANIFEST_FORMAT_VERSION, MANIFEST_PATH, type Manifest } from '../shared
 import { noProgress, type ProgressSink } from '../shared/models/progress.js';
 import { archiveStem, PARTIAL_SUFFIX } from './archive-names.js';
 import { openArchiveOutput, type ArchiveOutput } from './archive-output.js';
+import { spoolEncrypted } from './encrypted-spool.js';
 import { EntryAdder } from './entry-adder.js';
 import { writeIndexSidecarJson } from './index-sidecar-write.js';
 import { ManifestSpool, type ManifestSummary } from './manifest-spool.js';
@@ -152,6 +154,12 @@ class StreamingArchiveWriter implements ArchiveWriter {
 
   addStream(archivePath: string, stream: Readable, options?: AddOptions): Promise<void> {
     return this.exclusive(() => this.adder.addStream(archivePath, stream, options));
+  }
+
+  park(stream: Readable): Promise<ParkedStream> {
+    this.assertOpen();
+    // Not exclusive: parking writes no tar entry, so it may run beside an add.
+    return spoolEncrypted(stream, this.finalPath, this.options.signal ? { signal: this.options.signal } : {});
   }
 
   setMetadata(key: string, value: unknown): void {

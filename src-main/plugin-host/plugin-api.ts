@@ -365,8 +365,32 @@ export interface ArchiveSink {
    * @example `await ctx.archive.addStream('postgres.sql.gz', dumpStream)`
    */
   addStream(archivePath: string, stream: Readable, options?: AddOptions): Promise<void>;
+  /**
+   * Park a stream in the host's encrypted spool (beside the archive, under a key that lives
+   * only in memory; never on disk in the clear) to add it later: e.g. a raw database dump
+   * taken while a service is stopped, compressed into the archive once it runs again.
+   * `read()` may be called once; `close()` removes it (also when the job fails).
+   * @since 1.2.0
+   * @example
+   * ```ts
+   * const dump = await ctx.archive.park(rawDumpStream);       // fast, while stopped
+   * await stack.start();
+   * await ctx.archive.addStream('db.sql.gz', Readable.from(dump.read()).pipe(createGzip()));
+   * await dump.close();
+   * ```
+   */
+  park(stream: Readable): Promise<ParkedStream>;
   /** Record plugin-specific facts in the manifest's `metadata`. */
   setMetadata(key: string, value: unknown): void;
+}
+
+/** A stream parked by {@link ArchiveSink.park}. @since 1.2.0 */
+export interface ParkedStream {
+  /** Its length in bytes. */
+  readonly size: number;
+  /** Its bytes, decrypted as they are read. Once. */
+  read(): AsyncIterable<Buffer>;
+  close(): Promise<void>;
 }
 
 export interface AddOptions {

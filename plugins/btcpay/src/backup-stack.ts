@@ -4,10 +4,13 @@
  *
  * 1. Before anything stops: find the stack, start the helper, check there is room for the
  *    copy, start the supervisor on the host.
- * 2. Stopped (the downtime): the services that write to the database, then the dump (its end
- *    checked), then the databases, then a raw copy of the volumes on the host's own disk.
+ * 2. Stopped (the downtime): the services that write to the databases. The databases keep
+ *    running (their folders are not archived: the dumps are); the dumps (their ends checked,
+ *    parked raw in the encrypted spool) and a raw copy of the volumes on the host's own disk
+ *    are taken side by side.
  * 3. Everything that was running is started again, whatever happened in 2, and checked.
- * 4. Running again: the copy is read into the archive (compressed, encrypted here).
+ * 4. Running again: the dumps are gzipped into the archive, then the copy of the volumes is
+ *    read in (compressed, encrypted here).
  */
 import { randomBytes } from 'node:crypto';
 import type { BackupContext, BackupResult, DockerEngine } from '../../../src-main/plugin-host/plugin-api.js';
@@ -16,7 +19,7 @@ import { errorMessage } from '../../../src-main/shared/app-error.js';
 import { readOptions } from './btcpay-options.js';
 import { excludeSet, volumeExcluded } from './excludes.js';
 import { findStack, type BtcpayStack } from './find-stack.js';
-import { dumpMariadb, dumpPostgres, type DumpResult } from './dump-databases.js';
+import { addParkedDump, dumpMariadb, dumpPostgres, type DumpResult, type ParkedDump } from './dump-databases.js';
 import { failpoint } from './failpoint.js';
 import { hostShell } from './host-shell.js';
 import { LIGHTNING_WARNING, lightningNames } from './lightning.js';
@@ -70,6 +73,8 @@ export async function backupStack(ctx: BackupContext): Promise<BackupResult> {
     const supervisor = await startSupervisor(await hostShell(ctx, opts.remote), { dockerSocket: opts.dockerSocket, graceSeconds: opts.supervisorGraceSeconds, log: ctx.log });
     const window = await stoppedWindow(ctx, { engine, stack, bench, supervisor, stagingVolume, volumes, patterns: set.patterns, stopTimeoutSeconds: opts.stopTimeoutSeconds });
 
+    ctx.progress.report({ kind: 'phase', phase: 'compressing the database dumps' });
+    for (const d of window.dumps) await addParkedDump(ctx.archive, d);
     ctx.progress.report({ kind: 'phase', phase: 'archiving the volumes' });
     await ctx.archive.addTarStream(await bench.read(`${VOLUMES}/${stagingVolume}/_data/volumes`), { exclude: set.patterns });
     const metadata: BtcpayMetadata = {
@@ -77,7 +82,7 @@ export async function backupStack(ctx: BackupContext): Promise<BackupResult> {
       project: stack.project,
       volumes,
       excludes: set.patterns,
-      dumps: window.dumps,
+      dumps: window.dumps.map((d) => ({ name: d.name, sqlBytes: d.sqlBytes })),
       postgresImage: stack.postgresImage,
       downtimeSeconds: window.downtimeSeconds,
       stoppedContainers: window.stopped,
@@ -108,43 +113,56 @@ interface WindowInput {
   readonly stopTimeoutSeconds: number;
 }
 
-/** Steps 2 and 3: stop, dump, copy; then start everything that was running, whatever happened. */
-async function stoppedWindow(ctx: BackupContext, w: WindowInput): Promise<{ downtimeSeconds: number; stopped: string[]; dumps: DumpResult[]; restart: string }> {
+/**
+ * Steps 2 and 3: stop the services that write to the databases (the databases themselves
+ * keep running: their folders are not archived, the dumps are), then dump and copy the
+ * volumes side by side; then start everything that was stopped, whatever happened.
+ */
+async function stoppedWindow(ctx: BackupContext, w: WindowInput): Promise<{ downtimeSeconds: number; stopped: string[]; dumps: ParkedDump[]; restart: string }> {
   const running = w.stack.containers.filter((c) => c.running);
-  const databases = [w.stack.postgres, w.stack.mariadb].filter((c): c is ContainerRef => c !== undefined && c.running);
+  const databases = [w.stack.postgres, w.stack.mariadb].filter((c): c is ContainerRef => c !== undefined);
   const writers = running.filter((c) => !databases.some((d) => d.id === c.id));
   await w.supervisor.arm(recoveryScript(running, w.bench, w.stagingVolume));
-  const dumps: DumpResult[] = [];
-  const stops: StoppedContainers[] = [];
+  const dumps: ParkedDump[] = [];
+  let stopped: StoppedContainers | undefined;
   let failure: unknown;
   const t0 = Date.now();
   try {
     ctx.progress.report({ kind: 'phase', phase: 'stopping BTCPay Server' });
-    stops.push(await w.engine.stopInOrder(writers, { timeoutSeconds: w.stopTimeoutSeconds }));
+    stopped = await w.engine.stopInOrder(writers, { timeoutSeconds: w.stopTimeoutSeconds });
     await failpoint('backup.stopped', ctx.local.env, ctx.signal);
-    ctx.progress.report({ kind: 'phase', phase: 'dumping Postgres' });
-    dumps.push(await dumpPostgres(w.engine, ctx.archive, w.stack.postgres.id, ctx.signal));
-    if (w.stack.mariadb?.running) {
-      ctx.progress.report({ kind: 'phase', phase: 'dumping MariaDB' });
-      dumps.push(await dumpMariadb(w.engine, ctx.archive, w.stack.mariadb.id, ctx.signal));
-    }
-    stops.push(await w.engine.stopInOrder(databases, { timeoutSeconds: w.stopTimeoutSeconds }));
-    ctx.progress.report({ kind: 'phase', phase: 'copying the volumes on the host' });
-    await copyToStaging(w.bench, w.stagingVolume, w.volumes, w.patterns, ctx.signal);
+    ctx.progress.report({ kind: 'phase', phase: 'dumping the databases and copying the volumes on the host' });
+    // One failing stops the other: no point finishing a copy for a backup that failed.
+    const both = new AbortController();
+    const signal = AbortSignal.any([ctx.signal, both.signal]);
+    const stop = (e: unknown): never => {
+      both.abort();
+      throw e;
+    };
+    const dumping = (async () => {
+      dumps.push(await dumpPostgres(w.engine, ctx.archive, w.stack.postgres.id, signal));
+      if (w.stack.mariadb?.running) dumps.push(await dumpMariadb(w.engine, ctx.archive, w.stack.mariadb.id, signal));
+    })().catch(stop);
+    const copying = copyToStaging(w.bench, w.stagingVolume, w.volumes, w.patterns, signal).catch(stop);
+    const settled = await Promise.allSettled([dumping, copying]);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    // The first failure, not the "canceled" the other got because of it.
+    if (failed) throw settled.map((r) => (r.status === 'rejected' ? r.reason : undefined)).find((e) => e !== undefined && (e as { code?: string }).code !== 'canceled') ?? failed.reason;
     await failpoint('backup.copied', ctx.local.env, ctx.signal);
   } catch (e) {
     failure = e;
   }
   ctx.progress.report({ kind: 'phase', phase: 'starting BTCPay Server' });
   const startErrors: string[] = [];
-  for (const s of stops.reverse()) await s.restore().catch((e: unknown) => startErrors.push(errorMessage(e)));
+  await stopped?.restore().catch((e: unknown) => startErrors.push(errorMessage(e)));
   const downtimeSeconds = (Date.now() - t0) / 1000;
   const report = await restartReport(w.engine, running);
   await w.supervisor.disarm().catch((e: unknown) => ctx.log.warn(`Could not stop the supervisor in ${w.supervisor.dir}: ${errorMessage(e)}. It will find the stack running and leave it.`));
   (report.ok ? ctx.log.info : ctx.log.error)(report.sentence);
+  if (failure !== undefined || !report.ok) for (const d of dumps) await d.parked.close().catch(() => undefined);
   if (failure !== undefined) throw withStackState(failure, report);
   if (!report.ok) throw new AppError('plugin', `The backup was not kept because the stack did not come back: ${startErrors.join('; ')}. ${report.sentence}`);
-  return { downtimeSeconds, stopped: stops.flatMap((s) => s.stopped.map((c) => c.name)), dumps, restart: report.sentence };
+  return { downtimeSeconds, stopped: stopped?.stopped.map((c) => c.name) ?? [], dumps, restart: report.sentence };
 }
 
 /** What the supervisor runs if Lifeboat is gone while the stack is stopped. */

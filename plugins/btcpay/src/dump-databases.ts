@@ -2,13 +2,14 @@
  * The database dumps of a BTCPay backup, as btcpay-backup.sh names them: `postgres.sql.gz`
  * (`pg_dumpall -c -U postgres`) and, when the stack has MariaDB, `mariadb.sql.gz`
  * (`mysqldump -A --add-drop-database`). Run in the database containers through the Docker
- * API, gzipped here and added to the archive through its encrypted spool: no dump ever lies
- * on a disk in the clear. A dump that fails, is empty, or lacks the dump tool's closing line
+ * API while the services that write to them are stopped, parked raw in the host's encrypted
+ * spool, and gzipped into the archive once the stack runs again: no dump ever lies on a
+ * disk in the clear, and compression does not lengthen the downtime. A dump that fails, is empty, or lacks the dump tool's closing line
  * (cut short) fails the backup.
  */
-import { PassThrough, Transform, type TransformCallback } from 'node:stream';
+import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ArchiveSink, DockerEngine } from '../../../src-main/plugin-host/plugin-api.js';
+import type { ArchiveSink, DockerEngine, ParkedStream } from '../../../src-main/plugin-host/plugin-api.js';
 import { createParallelGzip } from '../../../src-main/archive/parallel-gzip.js';
 import { AppError, errorMessage } from '../../../src-main/shared/app-error.js';
 
@@ -38,49 +39,77 @@ export interface DumpResult {
   readonly sqlBytes: number;
 }
 
-async function dumpInto(
-  engine: DockerEngine,
-  archive: ArchiveSink,
-  what: { readonly container: string; readonly command: readonly string[]; readonly env?: Readonly<Record<string, string>>; readonly name: string; readonly end: string; readonly label: string },
-  signal: AbortSignal,
-): Promise<DumpResult> {
+/** A dump taken while the stack was stopped, parked raw in the host's encrypted spool. */
+export interface ParkedDump extends DumpResult {
+  readonly parked: ParkedStream;
+}
+
+interface DumpSpec {
+  readonly container: string;
+  readonly command: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  readonly name: string;
+  readonly end: string;
+  readonly label: string;
+}
+
+/**
+ * Runs the dump and parks its raw SQL (fast: no compression while the stack is stopped),
+ * its end checked. `addParkedDump` compresses it into the archive later.
+ */
+async function dumpAndPark(engine: DockerEngine, archive: ArchiveSink, what: DumpSpec, signal: AbortSignal): Promise<ParkedDump> {
   const tail = new Tail();
-  const gzip = createParallelGzip({ level: 6 });
   const sql = new PassThrough();
-  const compressed = pipeline(sql, tail, gzip).catch((e: unknown) => {
-    throw new AppError('plugin', `Compressing the ${what.label} dump failed: ${errorMessage(e)}`, { cause: e });
-  });
-  const added = archive.addStream(what.name, gzip, { mode: 0o600 });
+  const parking = archive.park(sql.pipe(tail));
+  let parked: ParkedStream | undefined;
   try {
     await engine.exec(what.container, what.command, { stdout: sql, signal, ...(what.env ? { env: what.env } : {}) });
     sql.end();
-    await Promise.all([compressed, added]);
+    parked = await parking;
   } catch (e) {
     sql.destroy();
-    gzip.destroy();
-    await Promise.allSettled([compressed, added]);
+    await parking.then((p) => p.close()).catch(() => undefined);
     if ((e as { code?: string }).code === 'canceled') throw e;
     throw new AppError('plugin', `The ${what.label} dump failed, so there is no backup: ${errorMessage(e)}`, { cause: e });
   }
-  if (tail.bytes === 0) throw new AppError('plugin', `The ${what.label} dump is empty, so there is no backup. Check that the database container works (docker logs ${what.container}).`);
-  if (!tail.text().includes(what.end)) {
-    throw new AppError('plugin', `The ${what.label} dump stops before its end ("${what.end}" is missing after ${tail.bytes} bytes), so there is no backup. Check the database container's logs.`);
+  const problem =
+    tail.bytes === 0
+      ? `The ${what.label} dump is empty, so there is no backup. Check that the database container works (docker logs ${what.container}).`
+      : !tail.text().includes(what.end)
+        ? `The ${what.label} dump stops before its end ("${what.end}" is missing after ${tail.bytes} bytes), so there is no backup. Check the database container's logs.`
+        : undefined;
+  if (problem) {
+    await parked.close();
+    throw new AppError('plugin', problem);
   }
-  return { name: what.name, sqlBytes: tail.bytes };
+  return { name: what.name, sqlBytes: tail.bytes, parked };
 }
 
-export function dumpPostgres(engine: DockerEngine, archive: ArchiveSink, container: string, signal: AbortSignal): Promise<DumpResult> {
-  return dumpInto(engine, archive, { container, command: ['pg_dumpall', '-c', '-U', 'postgres'], name: POSTGRES_DUMP, end: PG_DUMPALL_END, label: 'Postgres' }, signal);
+/** Gzips a parked dump into the archive under its name, and drops the parked copy. */
+export async function addParkedDump(archive: ArchiveSink, dump: ParkedDump): Promise<void> {
+  try {
+    const gzip = createParallelGzip({ level: 6 });
+    const compressed = pipeline(Readable.from(dump.parked.read()), gzip).catch((e: unknown) => {
+      gzip.destroy(e as Error);
+    });
+    await Promise.all([archive.addStream(dump.name, gzip, { mode: 0o600 }), compressed]);
+  } finally {
+    await dump.parked.close();
+  }
+}
+
+export function dumpPostgres(engine: DockerEngine, archive: ArchiveSink, container: string, signal: AbortSignal): Promise<ParkedDump> {
+  return dumpAndPark(engine, archive, { container, command: ['pg_dumpall', '-c', '-U', 'postgres'], name: POSTGRES_DUMP, end: PG_DUMPALL_END, label: 'Postgres' }, signal);
 }
 
 /**
  * MariaDB's root password comes from the container's own environment and reaches mysqldump
  * as MYSQL_PWD, never on a command line (btcpay-backup.sh puts it in argv, visible in ps).
  */
-export async function dumpMariadb(engine: DockerEngine, archive: ArchiveSink, container: string, signal: AbortSignal): Promise<DumpResult> {
+export async function dumpMariadb(engine: DockerEngine, archive: ArchiveSink, container: string, signal: AbortSignal): Promise<ParkedDump> {
   const info = await engine.client.getContainer(container).inspect();
   const env = new Map((info.Config.Env ?? []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
   const password = env.get('MYSQL_ROOT_PASSWORD') ?? env.get('MARIADB_ROOT_PASSWORD');
   const command = ['sh', '-c', 'exec "$(command -v mariadb-dump || command -v mysqldump)" -u root -A --add-drop-database --single-transaction'];
-  return dumpInto(engine, archive, { container, command, ...(password ? { env: { MYSQL_PWD: password } } : {}), name: MARIADB_DUMP, end: MYSQLDUMP_END, label: 'MariaDB' }, signal);
+  return dumpAndPark(engine, archive, { container, command, ...(password ? { env: { MYSQL_PWD: password } } : {}), name: MARIADB_DUMP, end: MYSQLDUMP_END, label: 'MariaDB' }, signal);
 }

@@ -15,10 +15,26 @@ import { runBackup, runProbe, runRestore, type OperationContext } from '../../..
 import { listArchives } from '../../../src-main/archive/index.js';
 import type { TargetConfig } from '../../../src-main/shared/index.js';
 import { PROJECT_DIR } from './lifeboat-cli.js';
+import { createBtcpayStack } from '../../env/docker/btcpay-stack.js';
+import { startDockerRig } from '../../env/dockerd.js';
 
 interface Sample {
   /** Makes a target with some content; returns it and a function that reads that content back. */
   make(dir: string): Promise<{ target: TargetConfig; restoreTarget: TargetConfig; read(): Promise<string>; readRestored(): Promise<string> }>;
+  /** Options of a target that is not there (default: a folder that does not exist). */
+  readonly nowhere?: Record<string, unknown>;
+}
+
+const cleanups: Array<() => Promise<void>> = [];
+
+/** A stand-in BTCPay Server on the private test engine; read() is its state when made. */
+async function btcpaySample() {
+  const rig = await startDockerRig();
+  const stack = await createBtcpayStack(rig.docker, { project: 'lbconf' });
+  cleanups.push(() => stack.remove());
+  const target: TargetConfig = { name: 'btcpay-sample', plugin: 'btcpay', options: { project: 'lbconf', dockerSocket: rig.socketPath } };
+  const made = JSON.stringify(await stack.state());
+  return { target, restoreTarget: target, read: async () => made, readRestored: async () => JSON.stringify(await stack.state()) };
 }
 
 async function folderSample(plugin: string, dir: string, restoreOptions: (src: string, dst: string) => Record<string, unknown>) {
@@ -39,6 +55,7 @@ async function folderSample(plugin: string, dir: string, restoreOptions: (src: s
 const samples: Record<string, Sample> = {
   'juju-client': { make: (dir) => folderSample('juju-client', dir, (src, dst) => ({ dir: src, to: dst })) },
   'dropin-ok': { make: (dir) => folderSample('dropin-ok', dir, (_src, dst) => ({ dir: dst })) },
+  btcpay: { make: btcpaySample, nowhere: { dockerSocket: '/nonexistent/docker.sock' } },
 };
 
 let root: string;
@@ -55,6 +72,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const cleanup of cleanups) await cleanup();
   if (root) await rm(root, { recursive: true, force: true });
 });
 
@@ -76,7 +94,7 @@ describe('every enabled plugin', () => {
 
   it('probes a target that does not exist without throwing, saying it is unreachable', async () => {
     for (const id of Object.keys(samples)) {
-      const result = await runProbe(registry, { name: 'nowhere', plugin: id, options: { dir: join(root, 'does-not-exist') } }, job());
+      const result = await runProbe(registry, { name: 'nowhere', plugin: id, options: samples[id]!.nowhere ?? { dir: join(root, 'does-not-exist') } }, job());
       expect(result.reachable, id).toBe(false);
       expect(result.detail, id).toBeTruthy();
     }
