@@ -371,6 +371,29 @@ describe('archive writer', () => {
     expect(dumpEntry).toMatchObject({ size: dump.length, sha256: sha256(dump) });
   });
 
+  it('parks a stream (a dump taken while a service is stopped) and adds it later: nothing on disk in the clear, nothing left', async () => {
+    const marker = 'PLAINTEXT-MARKER-' + randomBytes(8).toString('hex');
+    const dump = Buffer.from(`-- dump\n${marker}\n`.repeat(20_000));
+    const out = scratch('park');
+    const writer = await createArchiveWriter(archivePathIn(out), { encryption: { kind: 'passphrase', passphrase: PASSPHRASE } });
+    const parked = await writer.park(Readable.from([dump.subarray(0, 100_000), dump.subarray(100_000)]));
+    expect(parked.size).toBe(dump.length);
+    // While parked: the spool (already unlinked, open here) and the store folder hold no plaintext.
+    const spools = readdirSync('/proc/self/fd')
+      .map((fd) => ({ fd, target: (() => { try { return readlinkSync(`/proc/self/fd/${fd}`); } catch { return ''; } })() }))
+      .filter((f) => f.target.includes('.spool-'));
+    expect(spools.length).toBeGreaterThan(0);
+    for (const { fd } of spools) expect(readFileSync(`/proc/self/fd/${fd}`).includes(marker)).toBe(false);
+    for (const name of readdirSync(out)) expect(readFileSync(join(out, name)).includes(marker)).toBe(false);
+    await writer.addStream('db.sql', Readable.from(parked.read()));
+    await parked.close();
+    const written = await writer.finish(header);
+    expect(readdirSync(out).length).toBe(2);
+    const dest = scratch('park-restored');
+    gpgExtract(written.path, dest, PASSPHRASE);
+    expect(sha256(readFileSync(join(dest, 'db.sql')))).toBe(sha256(dump));
+  });
+
   it('fails when a file grows or shrinks while it is read, and keeps nothing', async () => {
     for (const change of ['grow', 'shrink'] as const) {
       const src = scratch('src');
