@@ -212,10 +212,9 @@ const PHASES = [
   'finding BTCPay Server',
   'checking free space on the host',
   'stopping BTCPay Server',
-  'dumping Postgres',
-  'dumping MariaDB',
-  'copying the volumes on the host',
+  'dumping the databases and copying the volumes on the host',
   'starting BTCPay Server',
+  'compressing the database dumps',
   'archiving the volumes',
 ];
 
@@ -339,17 +338,16 @@ function printSteps(bt, btg, lb) {
   const phase = (name) => lb.phases.find((p) => p.phase === name)?.seconds ?? 0;
   const lbSteps = {
     stop: phase('stopping BTCPay Server'),
-    dump: phase('dumping Postgres') + phase('dumping MariaDB'),
-    copy: phase('copying the volumes on the host'),
+    copy: phase('dumping the databases and copying the volumes on the host'),
   };
-  lbSteps.start = lb.downtime - lbSteps.stop - lbSteps.dump - lbSteps.copy;
+  lbSteps.start = lb.downtime - lbSteps.stop - lbSteps.copy;
   const f = (x) => (x === undefined ? '–' : x.toFixed(2));
   console.log('\nWhere the downtime goes (best runs), seconds:\n');
   console.log('| step | BTCPay | BTCPay + passphrase | Lifeboat |');
   console.log('|---|---:|---:|---:|');
   console.log(`| stop the containers | ${f(bt.steps.stop)} | ${f(btg.steps.stop)} | ${f(lbSteps.stop)} (the writers) |`);
-  console.log(`| dump Postgres (${md('`pg_dumpall -c | gzip`')} into the archive), then stop it | – (before the stop) | – (before the stop) | ${f(lbSteps.dump)} |`);
-  console.log(`| archive the volumes | ${f(bt.steps.archive)} (${md('`tar -cz`')}) | ${f(btg.steps.archive)} (${md('`tar -cz`')}) | ${f(lbSteps.copy)} (raw ${md('`tar | tar`')} copy on the host) |`);
+  console.log(`| dump Postgres | – (before the stop) | – (before the stop) | side by side with the copy, raw into the encrypted spool |`);
+  console.log(`| archive the volumes | ${f(bt.steps.archive)} (${md('`tar -cz`')}) | ${f(btg.steps.archive)} (${md('`tar -cz`')}) | ${f(lbSteps.copy)} (dump and raw ${md('`tar | tar`')} copy on the host) |`);
   console.log(`| encrypt | ${f(bt.steps.encrypt)} | ${f(btg.steps.encrypt)} (${md('`gpg -c`')}) | – (after the start) |`);
   console.log(`| start the containers | ${f(bt.steps.start)} | ${f(btg.steps.start)} | ${f(lbSteps.start)} |`);
   console.log(`| **downtime** | ${f(bt.downtime)} | ${f(btg.downtime)} | ${f(lb.downtime)} |`);
