@@ -23,7 +23,9 @@ export const DOCKER_GROUP = 'lifeboat-test-docker';
 
 /** Label on every container and volume a test makes; `cleanup()` removes them. */
 export const TEST_LABEL = 'lifeboat-test';
-export const TEST_LABELS: Readonly<Record<string, string>> = { [TEST_LABEL]: '1' };
+/** The test process that made an object: the rig's cleanup leaves other live runs' objects alone. */
+const OWNER_LABEL = 'lifeboat-test.pid';
+export const TEST_LABELS: Readonly<Record<string, string>> = { [TEST_LABEL]: '1', [OWNER_LABEL]: String(process.pid) };
 
 export interface DockerRig {
   readonly socketPath: string;
@@ -144,13 +146,31 @@ async function stopEngine(): Promise<void> {
   removeBridge();
 }
 
+/**
+ * Removes the test objects of this process and of test processes that are gone (an
+ * interrupted run). Another test run alive on the same engine keeps its own: concurrent
+ * runs (two terminals, a bench beside the tests) must not pull each other's stacks away.
+ */
 async function removeTestObjects(docker: Dockerode): Promise<void> {
   const filters = { label: [`${TEST_LABEL}=1`] };
+  const ours = (labels: Record<string, string> | null | undefined): boolean => {
+    const owner = Number(labels?.[OWNER_LABEL]);
+    return !Number.isInteger(owner) || owner <= 0 || owner === process.pid || !alive(owner);
+  };
   for (const c of await docker.listContainers({ all: true, filters })) {
-    await docker.getContainer(c.Id).remove({ force: true, v: true });
+    if (ours(c.Labels)) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
   }
   for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) {
-    await docker.getVolume(v.Name).remove({ force: true });
+    if (ours(v.Labels)) await docker.getVolume(v.Name).remove({ force: true }).catch(() => undefined);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
