@@ -3,70 +3,30 @@
 // and with busybox tar (the helper image may have either). What the archive will hold must be
 // every file of the volume, dotfiles and awkward names included, with owners, modes and times,
 // except the excluded paths (so chain data and channel state are never even read).
-import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { excludeSet, literalExcludesOf } from '../../../../plugins/btcpay/src/excludes.js';
 import { checkStagingSpace, copyToStaging, copyVolume, requireSpace } from '../../../../plugins/btcpay/src/stage-volumes.js';
 import { VOLUMES, type Workbench } from '../../../../plugins/btcpay/src/workbench.js';
 import { isAppError } from '../../../../src-main/shared/app-error.js';
+import { asObject, build, dir, file, link, snapshot, type Node, type Spec, type Tree } from './tree-fixture.js';
 
-interface Node {
-  readonly type: 'file' | 'dir' | 'link';
-  readonly mode: number;
-  readonly uid: number;
-  readonly gid: number;
-  readonly mtime?: number;
-  readonly sha?: string;
-  readonly link?: string;
-}
-
-/** Every path under `dir` with type, mode, owner, content and (files and folders) mtime in seconds. */
-function snapshot(dir: string): Record<string, Node> {
-  const out: Record<string, Node> = {};
-  const walk = (rel: string): void => {
-    const abs = rel === '' ? dir : join(dir, rel);
-    const st = lstatSync(abs);
-    const base = { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
-    const mtime = Math.floor(st.mtimeMs / 1000);
-    if (st.isSymbolicLink()) out[rel] = { type: 'link', ...base, link: readlinkSync(abs) };
-    else if (st.isFile()) out[rel] = { type: 'file', ...base, mtime, sha: createHash('sha256').update(readFileSync(abs)).digest('hex') };
-    else {
-      out[rel] = { type: 'dir', ...base, mtime };
-      for (const name of readdirSync(abs)) walk(rel === '' ? name : `${rel}/${name}`);
-    }
-  };
-  walk('');
-  return out;
-}
+/** Every path under `dir`, with (files and folders) mtime in seconds: the copy must keep them. */
+const snapshotWithTimes = (dir: string): Record<string, Node> => asObject(snapshot(dir, { mtimes: true }));
 
 const without = (snap: Record<string, Node>, tops: readonly string[]): Record<string, Node> =>
   Object.fromEntries(Object.entries(snap).filter(([p]) => !tops.some((t) => p === t || p.startsWith(`${t}/`))));
 
-type Spec = readonly [path: string, kind: 'dir' | 'file' | 'link', mode: number, uid: number, content?: string];
+// Every group is its owner's uid + 1, so a copy that mixes up owner and group shows.
+const d = (mode: number, uid: number): Spec => dir(mode, uid, uid + 1);
+const f = (mode: number, uid: number, text?: string): Spec => file(text, mode, uid, uid + 1);
+const l = (to: string, uid: number): Spec => link(to, uid, uid + 1);
 
+/** The sources' times: a day in the past, so a copy that does not keep them shows. */
 const OLD = new Date('2024-03-01T12:00:00Z');
-
-/** Writes `tree` under `dir`, then sets every mtime (deepest first) to a day in the past. */
-function build(dir: string, tree: readonly Spec[]): void {
-  for (const [rel, kind, mode, uid, content] of tree) {
-    const abs = join(dir, rel);
-    mkdirSync(dirname(abs), { recursive: true });
-    if (kind === 'dir') mkdirSync(abs, { recursive: true });
-    else if (kind === 'file') writeFileSync(abs, content ?? rel);
-    else symlinkSync(content!, abs);
-    if (kind === 'link') lchownSync(abs, uid, uid + 1);
-    else {
-      chownSync(abs, uid, uid + 1);
-      chmodSync(abs, mode);
-    }
-  }
-  const paths = Object.keys(snapshot(dir)).sort((a, b) => b.split('/').length - a.split('/').length);
-  for (const p of paths) if (!lstatSync(join(dir, p)).isSymbolicLink()) utimesSync(join(dir, p), OLD, OLD);
-}
 
 const LND = 'gen_lnd_bitcoin_datadir';
 const BTCPAY = 'gen_btcpay_datadir';
@@ -76,57 +36,57 @@ const BITCOIN = 'gen_bitcoin_datadir';
 const STAGING = 'lifeboat-staging-job1';
 const AWKWARD = "a b 'c' \"d\"\n$(touch pwned) *";
 
-const TREES: Record<string, readonly Spec[]> = {
+const TREES: Record<string, Tree> = {
   [LND]: [
-    ['_data', 'dir', 0o700, 1001],
-    ['_data/.lnd.conf', 'file', 0o600, 1001],
-    ['_data/tls.cert', 'file', 0o644, 1001],
-    [`_data/${AWKWARD}`, 'file', 0o640, 1002],
-    ['_data/data', 'dir', 0o750, 1001],
-    ['_data/data/.hidden', 'file', 0o600, 1001],
-    ['_data/data/..two dots', 'file', 0o600, 1001],
-    ['_data/data/-starts with a dash', 'file', 0o600, 1001],
-    [`_data/data/${AWKWARD}`, 'dir', 0o1777, 1003],
-    [`_data/data/${AWKWARD}/inside`, 'file', 0o4755, 0],
-    ['_data/data/graphx/not the graph', 'file', 0o600, 1001],
-    ['_data/data/graph', 'dir', 0o700, 1001],
-    ['_data/data/graph/mainnet/channel.db', 'file', 0o600, 1001, 'CHANNEL STATE'],
-    ['_data/data/chain/bitcoin/mainnet/wallet.db', 'file', 0o600, 1001],
-    ['_data/data/chain/bitcoin/mainnet/channel.backup', 'file', 0o600, 1001],
-    ['_data/data/to-graph', 'link', 0, 1001, 'graph'],
-    ['_data/data/dangling', 'link', 0, 1004, '/nowhere'],
-    ['_data/data/empty', 'dir', 0o700, 1001],
+    ['_data', d(0o700, 1001)],
+    ['_data/.lnd.conf', f(0o600, 1001)],
+    ['_data/tls.cert', f(0o644, 1001)],
+    [`_data/${AWKWARD}`, f(0o640, 1002)],
+    ['_data/data', d(0o750, 1001)],
+    ['_data/data/.hidden', f(0o600, 1001)],
+    ['_data/data/..two dots', f(0o600, 1001)],
+    ['_data/data/-starts with a dash', f(0o600, 1001)],
+    [`_data/data/${AWKWARD}`, d(0o1777, 1003)],
+    [`_data/data/${AWKWARD}/inside`, f(0o4755, 0)],
+    ['_data/data/graphx/not the graph', f(0o600, 1001)],
+    ['_data/data/graph', d(0o700, 1001)],
+    ['_data/data/graph/mainnet/channel.db', f(0o600, 1001, 'CHANNEL STATE')],
+    ['_data/data/chain/bitcoin/mainnet/wallet.db', f(0o600, 1001)],
+    ['_data/data/chain/bitcoin/mainnet/channel.backup', f(0o600, 1001)],
+    ['_data/data/to-graph', l('graph', 1001)],
+    ['_data/data/dangling', l('/nowhere', 1004)],
+    ['_data/data/empty', d(0o700, 1001)],
   ],
   [BTCPAY]: [
-    ['_data', 'dir', 0o755, 0],
-    ['_data/Main/settings.config', 'file', 0o600, 0],
-    ['_data/host_id_rsa', 'file', 0o600, 0],
-    ['_data/.aspnet/DataProtection-Keys/key.xml', 'file', 0o600, 1000],
-    ['_data/current', 'link', 0, 1000, 'Main'],
-    [`_data/${AWKWARD}`, 'file', 0o644, 1000],
-    ['_data/logs/btcpay.log', 'file', 0o644, 1000],
+    ['_data', d(0o755, 0)],
+    ['_data/Main/settings.config', f(0o600, 0)],
+    ['_data/host_id_rsa', f(0o600, 0)],
+    ['_data/.aspnet/DataProtection-Keys/key.xml', f(0o600, 1000)],
+    ['_data/current', l('Main', 1000)],
+    [`_data/${AWKWARD}`, f(0o644, 1000)],
+    ['_data/logs/btcpay.log', f(0o644, 1000)],
   ],
   [DASH]: [
-    ['_data', 'dir', 0o700, 1000],
-    ['_data/dash.conf', 'file', 0o600, 1000],
-    ['_data/wallet.dat', 'file', 0o600, 1000],
-    ['_data/.cookie', 'file', 0o600, 1000],
-    ['_data/blocks/blk00000.dat', 'file', 0o600, 1000, 'BLOCKS'],
-    ['_data/chainstate/000001.ldb', 'file', 0o600, 1000, 'CHAINSTATE'],
-    ['_data/indexes/txindex/1.ldb', 'file', 0o600, 1000, 'INDEX'],
-    ['_data/debug.log', 'file', 0o600, 1000, 'DEBUG'],
-    ['_data/debug.log.old', 'file', 0o600, 1000],
+    ['_data', d(0o700, 1000)],
+    ['_data/dash.conf', f(0o600, 1000)],
+    ['_data/wallet.dat', f(0o600, 1000)],
+    ['_data/.cookie', f(0o600, 1000)],
+    ['_data/blocks/blk00000.dat', f(0o600, 1000, 'BLOCKS')],
+    ['_data/chainstate/000001.ldb', f(0o600, 1000, 'CHAINSTATE')],
+    ['_data/indexes/txindex/1.ldb', f(0o600, 1000, 'INDEX')],
+    ['_data/debug.log', f(0o600, 1000, 'DEBUG')],
+    ['_data/debug.log.old', f(0o600, 1000)],
   ],
   [NBX]: [
-    ['_data', 'dir', 0o755, 1000],
-    ['_data/Main/settings.config', 'file', 0o600, 1000],
-    ['_data/Main/cache/big/blob', 'file', 0o600, 1000, 'BIG'],
-    ['_data/Main/cache/small', 'file', 0o600, 1000],
-    ['_data/Main/.hidden cache', 'dir', 0o700, 1000],
-    ["_data/Main/it's a \"cache\" too/x", 'file', 0o600, 1000, 'EXCLUDED TOO'],
-    ["_data/Main/it's a \"cache\" too.kept", 'file', 0o600, 1000],
+    ['_data', d(0o755, 1000)],
+    ['_data/Main/settings.config', f(0o600, 1000)],
+    ['_data/Main/cache/big/blob', f(0o600, 1000, 'BIG')],
+    ['_data/Main/cache/small', f(0o600, 1000)],
+    ['_data/Main/.hidden cache', d(0o700, 1000)],
+    ["_data/Main/it's a \"cache\" too/x", f(0o600, 1000, 'EXCLUDED TOO')],
+    ["_data/Main/it's a \"cache\" too.kept", f(0o600, 1000)],
   ],
-  [BITCOIN]: [['_data/blocks/blk00000.dat', 'file', 0o600, 1000, 'BLOCKS']],
+  [BITCOIN]: [['_data/blocks/blk00000.dat', f(0o600, 1000, 'BLOCKS')]],
 };
 
 // The operator's extra excludes: one two folders deep, one with quotes and spaces, one whose folders do not exist.
@@ -180,7 +140,7 @@ function fixture(): string {
   tmp = mkdtempSync(join(tmpdir(), 'lbt-stage-'));
   const root = join(tmp, 'volumes');
   expect(root).not.toMatch(/[\s'"$\\]/);
-  for (const [volume, tree] of Object.entries(TREES)) build(join(root, volume), tree);
+  for (const [volume, tree] of Object.entries(TREES)) build(join(root, volume), tree, { mtime: OLD });
   mkdirSync(join(root, STAGING, '_data'), { recursive: true });
   return root;
 }
@@ -204,14 +164,14 @@ const withoutFolderTimes = (snap: Record<string, Node>): Record<string, Node> =>
 describe.each(['gnu', 'busybox'] as const)('btcpay copyToStaging with %s tar', (tarBinary) => {
   const copyAndCompare = async (folderTimes: boolean): Promise<void> => {
     const root = fixture();
-    const before = Object.fromEntries(Object.keys(TREES).map((v) => [v, snapshot(join(root, v))]));
+    const before = Object.fromEntries(Object.keys(TREES).map((v) => [v, snapshotWithTimes(join(root, v))]));
     const bench = localBench(root, tarBinary);
     await copyToStaging(bench, STAGING, COPIED, PATTERNS, new AbortController().signal);
 
     const staged = join(root, STAGING, '_data', 'volumes');
     expect(readdirSync(staged).sort()).toEqual([...COPIED].sort());
     for (const volume of COPIED) {
-      const copy = snapshot(join(staged, volume));
+      const copy = snapshotWithTimes(join(staged, volume));
       const expected = without(before[volume]!, EXCLUDED[volume]!);
       // The staging folder per volume is Lifeboat's own; what counts is _data and below.
       delete expected[''];
@@ -220,13 +180,13 @@ describe.each(['gnu', 'busybox'] as const)('btcpay copyToStaging with %s tar', (
       else expect(withoutFolderTimes(copy), volume).toEqual(withoutFolderTimes(expected));
     }
     // The excluded data was never copied, and the sources are untouched.
-    const all = JSON.stringify(Object.keys(snapshot(staged)));
+    const all = JSON.stringify(Object.keys(snapshotWithTimes(staged)));
     expect(all).not.toContain('channel.db');
     expect(all).not.toContain('blk00000');
     expect(all).not.toContain('cache/big');
     expect(all).not.toContain('too/x');
     expect(readdirSync(tmp!).sort()).toEqual(['bin', 'volumes']);
-    for (const volume of Object.keys(TREES)) expect(snapshot(join(root, volume)), volume).toEqual(before[volume]);
+    for (const volume of Object.keys(TREES)) expect(snapshotWithTimes(join(root, volume)), volume).toEqual(before[volume]);
   };
 
   it('copies every volume but its excluded paths, keeping owners, modes, file times and links', async () => {

@@ -6,72 +6,14 @@
 // it was.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { swapScript, undoScript, type SwapPlan } from '../../../../plugins/btcpay/src/swap-script.js';
+import { asObject, build, dir, file, link, snapshot, type Snapshot, type Tree } from './tree-fixture.js';
 
-interface Node {
-  readonly type: 'file' | 'dir' | 'link';
-  readonly mode: number;
-  readonly uid: number;
-  readonly gid: number;
-  readonly sha?: string;
-  readonly link?: string;
-}
-type Snapshot = Map<string, Node>;
-
-/** Every path under `dir` (relative, `` for dir itself) with what a restore must keep. */
-function snapshot(dir: string, skip: ReadonlySet<string> = new Set()): Snapshot {
-  const out: Snapshot = new Map();
-  const walk = (rel: string): void => {
-    const abs = rel === '' ? dir : join(dir, rel);
-    const st = lstatSync(abs);
-    const base = { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
-    if (st.isSymbolicLink()) out.set(rel, { type: 'link', ...base, link: readlinkSync(abs) });
-    else if (st.isFile()) out.set(rel, { type: 'file', ...base, sha: createHash('sha256').update(readFileSync(abs)).digest('hex') });
-    else {
-      out.set(rel, { type: 'dir', ...base });
-      for (const name of readdirSync(abs).sort()) {
-        const child = rel === '' ? name : `${rel}/${name}`;
-        if (!skip.has(child)) walk(child);
-      }
-    }
-  };
-  walk('');
-  return out;
-}
-
-const asObject = (s: Snapshot): Record<string, Node> => Object.fromEntries([...s.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
 const isUnder = (path: string, top: string): boolean => path === top || path.startsWith(`${top}/`);
-
-type Spec = { readonly kind: 'dir'; readonly mode: number; readonly uid: number; readonly gid?: number } | { readonly kind: 'file'; readonly text: string; readonly mode: number; readonly uid: number; readonly gid?: number } | { readonly kind: 'link'; readonly to: string; readonly uid: number };
-
-/** Writes `tree` (paths relative to `dir`, parents listed before children or made as root 755). */
-function build(dir: string, tree: ReadonlyArray<readonly [string, Spec]>): void {
-  mkdirSync(dir, { recursive: true });
-  for (const [rel, spec] of tree) {
-    const abs = join(dir, rel);
-    mkdirSync(dirname(abs), { recursive: true, mode: 0o755 });
-    if (spec.kind === 'dir') {
-      mkdirSync(abs, { recursive: true });
-      chownSync(abs, spec.uid, spec.gid ?? spec.uid);
-      chmodSync(abs, spec.mode);
-    } else if (spec.kind === 'file') {
-      writeFileSync(abs, spec.text);
-      chownSync(abs, spec.uid, spec.gid ?? spec.uid);
-      chmodSync(abs, spec.mode);
-    } else {
-      symlinkSync(spec.to, abs);
-      lchownSync(abs, spec.uid, spec.uid);
-    }
-  }
-}
-
-const dir = (mode: number, uid = 0, gid?: number): Spec => ({ kind: 'dir', mode, uid, ...(gid === undefined ? {} : { gid }) });
-const file = (text: string, mode = 0o644, uid = 0, gid?: number): Spec => ({ kind: 'file', text, mode, uid, ...(gid === undefined ? {} : { gid }) });
-const link = (to: string, uid = 0): Spec => ({ kind: 'link', to, uid });
 
 const WEIRD_LOG = "logs/it's a \"log\"\nwith a newline $(touch pwned).log";
 const BTCPAY = 'gen_btcpay_datadir';
@@ -83,7 +25,7 @@ const BITCOIN = 'gen_bitcoin_datadir';
 const ROLLBACK = 'lifeboat-rollback-gen-20261122-025000';
 const RESTORE = 'lifeboat-restore-job 1';
 
-const CURRENT: Record<string, ReadonlyArray<readonly [string, Spec]>> = {
+const CURRENT: Record<string, Tree> = {
   [BTCPAY]: [
     ['', dir(0o755, 1000)],
     ['Main', dir(0o700, 1000)],
@@ -133,7 +75,7 @@ const CURRENT: Record<string, ReadonlyArray<readonly [string, Spec]>> = {
 };
 
 // The archive's copies, as the upload leaves them: no host keys, no logs, no channel state.
-const INCOMING: Record<string, ReadonlyArray<readonly [string, Spec]>> = {
+const INCOMING: Record<string, Tree> = {
   [BTCPAY]: [
     ['', dir(0o755, 1000)],
     ['Main', dir(0o700, 1000)],
@@ -187,7 +129,7 @@ function fixture(): { root: string; plan: SwapPlan } {
 }
 
 /** The host's own volumes: everything but Lifeboat's two restore volumes. */
-const hostVolumes = (root: string): Snapshot => snapshot(root, new Set([ROLLBACK, RESTORE]));
+const hostVolumes = (root: string): Snapshot => snapshot(root, { skip: new Set([ROLLBACK, RESTORE]) });
 
 const SHELLS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['sh', ['sh']],
