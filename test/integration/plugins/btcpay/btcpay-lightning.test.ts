@@ -2,42 +2,27 @@
 // operations as the window drives them: left out by default; with includeLightningState it
 // is archived with the warning in the manifest, and a restore starts the Lightning
 // containers only when the operator confirms the old node is gone for good.
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openArchive } from '../../../../src-main/archive/index.js';
 import { createJobRunner } from '../../../../src-main/engine/index.js';
 import { runBackup, runRestore } from '../../../../src-main/operations/index.js';
 import { discoverPlugins, type PluginRegistry } from '../../../../src-main/plugin-host/index.js';
 import type { TargetConfig } from '../../../../src-main/shared/index.js';
-import { type BtcpayStack, createBtcpayStack } from '../../../env/docker/btcpay-stack.js';
-import { type DockerRig, startDockerRig } from '../../../env/dockerd.js';
 import { PROJECT_DIR } from '../lifeboat-cli.js';
+import { setUpBtcpaySuite } from './btcpay-cli.js';
 
 const PROJECT = 'lbln';
 const LND = `${PROJECT}_btcpayserver_lnd_bitcoin`;
 const GRAPH = `volumes/${PROJECT}_lnd_bitcoin_datadir/_data/data/graph/mainnet/channel.db`;
 
-let rig: DockerRig;
-let stack: BtcpayStack;
-let tmp: string;
+const suite = setUpBtcpaySuite({ project: PROJECT, tmpPrefix: 'lbt-btcpay-ln-' });
 let registry: PluginRegistry;
 let target: TargetConfig;
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: PROJECT_DIR, stdio: 'inherit' });
-  rig = await startDockerRig();
-  stack = await createBtcpayStack(rig.docker, { project: PROJECT });
-  tmp = await mkdtemp(join(tmpdir(), 'lbt-btcpay-ln-'));
-  registry = await discoverPlugins({ builtinDir: join(PROJECT_DIR, 'plugins'), userDir: join(tmp, 'no-user-plugins') });
-  target = { name: 'shop', plugin: 'btcpay', options: { project: PROJECT, dockerSocket: rig.socketPath, includeLightningState: true } };
-});
-
-afterAll(async () => {
-  await stack?.remove();
-  if (tmp !== undefined) await rm(tmp, { recursive: true, force: true });
+  registry = await discoverPlugins({ builtinDir: join(PROJECT_DIR, 'plugins'), userDir: join(suite.tmp, 'no-user-plugins') });
+  target = { name: 'shop', plugin: 'btcpay', options: { project: PROJECT, dockerSocket: suite.rig.socketPath, includeLightningState: true } };
 });
 
 const runner = createJobRunner();
@@ -49,7 +34,7 @@ describe('btcpay and Lightning channel state', () => {
 
   it('with includeLightningState: channel.db is archived, the warning is in the log and the manifest', async () => {
     const outcome = await runner
-      .enqueue({ kind: 'backup', target: 'shop', title: 'backup', run: (ctx) => runBackup({ registry, target, store: join(tmp, 'store'), encryption: { kind: 'none' }, confirm: async () => true }, { ...ctx, log }) })
+      .enqueue({ kind: 'backup', target: 'shop', title: 'backup', run: (ctx) => runBackup({ registry, target, store: join(suite.tmp, 'store'), encryption: { kind: 'none' }, confirm: async () => true }, { ...ctx, log }) })
       .result();
     archive = outcome.archive.path;
     expect(logs.join('\n')).toMatch(/warn: .*channel state is toxic.*INCLUDES the channel state/is);
@@ -70,17 +55,17 @@ describe('btcpay and Lightning channel state', () => {
       .enqueue({ kind: 'restore', target: 'shop', title: 'restore', run: (ctx) => runRestore({ registry, target, archivePath: archive, decryption: {}, confirm }, ctx) })
       .result();
     expect(questions.some((q) => q.includes('old node is gone for good'))).toBe(true);
-    expect(await stack.running()).toEqual(stack.containers.filter((c) => c !== LND));
+    expect(await suite.stack.running()).toEqual(suite.stack.containers.filter((c) => c !== LND));
     expect(outcome.result?.notes?.join(' ')).toContain(`docker start ${LND}`);
   });
 
   it('restore: confirming starts LND too', async () => {
-    await rig.docker.getContainer(LND).start();
+    await suite.rig.docker.getContainer(LND).start();
     const questions: string[] = [];
     await runner
       .enqueue({ kind: 'restore', target: 'shop', title: 'restore', run: (ctx) => runRestore({ registry, target, archivePath: archive, decryption: {}, confirm: async (q) => questions.push(q) > 0 }, ctx) })
       .result();
     expect(questions.some((q) => q.includes('old node is gone for good'))).toBe(true);
-    expect(await stack.running()).toEqual(stack.containers);
+    expect(await suite.stack.running()).toEqual(suite.stack.containers);
   });
 });
