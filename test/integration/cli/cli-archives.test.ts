@@ -10,27 +10,19 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile, open } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_DIR, archivePathOf, listedArchives, listedPaths, output, runLifeboat, type CliHome } from '../plugins/lifeboat-cli.js';
+import { createCliHome, type PassphraseCliHome } from '../plugins/cli-home.js';
+import { PROJECT_DIR, archivePathOf, listedArchives, listedPaths, output, runLifeboat } from '../plugins/lifeboat-cli.js';
 import { gpgHome, gpg } from '../helpers/gpg.js';
 
 const PASSPHRASE = 'lifeboat cli test passphrase';
 let root: string;
-let env: CliHome & { passFile: string; wrongFile: string };
+let env: PassphraseCliHome & { wrongFile: string };
 let source: string;
 
 beforeAll(async () => {
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: PROJECT_DIR, stdio: 'inherit' });
   root = await mkdtemp(join(tmpdir(), 'lifeboat-cli-'));
-  env = {
-    home: join(root, 'home'),
-    dataHome: join(root, 'data'),
-    configHome: join(root, 'config'),
-    store: join(root, 'store'),
-    passFile: join(root, 'pass.txt'),
-    wrongFile: join(root, 'wrong.txt'),
-  };
-  for (const d of [env.home, env.dataHome, env.configHome]) await mkdir(d, { recursive: true });
-  await writeFile(env.passFile, PASSPHRASE + '\n', { mode: 0o600 });
+  env = { ...(await createCliHome(root, PASSPHRASE)), wrongFile: join(root, 'wrong.txt') };
   await writeFile(env.wrongFile, 'not the passphrase\n', { mode: 0o600 });
   source = join(env.home, '.juju');
   await mkdir(join(source, 'environments'), { recursive: true });

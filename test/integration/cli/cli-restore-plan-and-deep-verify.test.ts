@@ -10,24 +10,17 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeJujuClientDir, snapshotTree } from '../plugins/juju-client-fixture.js';
-import { PROJECT_DIR, archivePathOf, output, parseJson, runLifeboat, type CliHome } from '../plugins/lifeboat-cli.js';
+import { createCliHome, type PassphraseCliHome } from '../plugins/cli-home.js';
+import { PROJECT_DIR, archivePathOf, output, parseJson, runLifeboat } from '../plugins/lifeboat-cli.js';
 
 let root: string;
-let env: CliHome & { passFile: string };
+let env: PassphraseCliHome;
 
 beforeAll(async () => {
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: PROJECT_DIR, stdio: 'inherit' });
   root = await mkdtemp(join(tmpdir(), 'lifeboat-plan-'));
-  env = {
-    home: join(root, 'home'),
-    dataHome: join(root, 'data'),
-    configHome: join(root, 'config'),
-    store: join(root, 'store'),
-    passFile: join(root, 'pass.txt'),
-  };
-  for (const d of [env.home, env.configHome, env.store]) await mkdir(d, { recursive: true });
+  env = await createCliHome(root, 'plan passphrase');
   await cp(join(PROJECT_DIR, 'test', 'fixtures', 'plugins'), join(env.dataHome, 'lifeboat', 'plugins'), { recursive: true });
-  await writeFile(env.passFile, 'plan passphrase\n', { mode: 0o600 });
 });
 
 afterAll(async () => {
