@@ -1,0 +1,125 @@
+/**
+ * A Juju controller restore onto a new host (the target's SSH host), after a preflight that
+ * changes nothing: the old controller must be down, the new host reachable, the archive's
+ * tools of the backup's version. Then: stop the agent and juju-db, put root.tar's files in
+ * place, load the dump, make the replica set one member at the new address, point the
+ * controller's agent.conf at it, start juju-db and the agent, and re-point every other machine.
+ */
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { pack } from 'tar-stream';
+import { stringify } from 'yaml';
+import type { RestoreContext, RestoreResult } from '../../../src-main/plugin-host/plugin-api.js';
+import { AppError, errorMessage } from '../../../src-main/shared/app-error.js';
+import { joinHostPort, parseAgentConf, rewriteAgentConf } from './agent-conf.js';
+import { archiveFacts } from './archive-facts.js';
+import { agentConfPath } from './find-agent.js';
+import { findCommand, hostShell, q, type HostShell } from './host-shell.js';
+import { readOptions, type JujuOptions } from './juju-options.js';
+import { mongorestoreCommand, replicaSetCommand } from './mongo-commands.js';
+import { answeringPorts } from './port-check.js';
+import { machinesError, repointMachines } from './repoint-machines.js';
+import { OLD_CONTROLLER_PORTS, restoreLayout, type RestoreLayout } from './restore-layout.js';
+import { makeStaging, removeStaging } from './staging.js';
+
+const stampOf = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+
+/** Every refusal of the preflight; nothing is changed by it. */
+export async function preflight(ctx: RestoreContext, opts: JujuOptions, layout: RestoreLayout): Promise<HostShell> {
+  const open = await answeringPorts(layout.oldHost, OLD_CONTROLLER_PORTS);
+  if (open.length > 0) {
+    throw new AppError(
+      'declined',
+      `The old controller ${layout.oldHost} (from ${layout.oldHostFrom}) still answers on port ${open.join(', ')}. Restoring while a controller works cripples the environment, so nothing was changed. If the old controller is really gone and its address was reused, set the target's "oldAddress" option to the address to check; otherwise stop it first (or use it: this restore is for a lost controller).${layout.haNote ? ` ${layout.haNote}` : ''}`,
+    );
+  }
+  if (layout.haNote) ctx.log.warn(layout.haNote);
+  if (!layout.tools.ok) throw new AppError('plugin', layout.tools.problem);
+  let shell: HostShell;
+  try {
+    shell = hostShell(await ctx.ssh(), opts.sudo);
+    await shell.run('true', 'Checking the new host');
+  } catch (e) {
+    throw new AppError('unreachable', `The new controller host ${opts.ssh.host} cannot be used: ${errorMessage(e)} Nothing was changed.`, { cause: e });
+  }
+  return shell;
+}
+
+export async function restoreController(ctx: RestoreContext): Promise<RestoreResult> {
+  const opts = readOptions(ctx.target.options);
+  const facts = await archiveFacts(ctx.archive);
+  const layout = restoreLayout(opts, facts);
+  ctx.progress.report({ kind: 'phase', phase: 'preflight' });
+  const shell = await preflight(ctx, opts, layout);
+  const mongorestore = await findCommand(shell, 'mongorestore', opts.mongorestore);
+  const mongo = await findCommand(shell, 'mongo', opts.mongo);
+  const question = `Restore the Juju controller ${facts.tag} (Juju ${facts.version}, model ${facts.modelUuid}) onto ${shell.host.host} as ${layout.newAddress}, replacing its Juju files and database, and re-point ${layout.machines.length} machine(s) (${layout.machines.map((m) => m.id).join(', ') || 'none'}) to it?`;
+  if (!(await ctx.confirm(question))) throw new AppError('declined', 'Restore declined: nothing was changed.');
+
+  const t0 = Date.now();
+  const stamp = stampOf(new Date());
+  const agent = `jujud-${facts.tag}`;
+  const staging = await makeStaging(shell, opts.stagingDir, ctx.signal);
+  try {
+    ctx.progress.report({ kind: 'phase', phase: 'copying the backup to the new host' });
+    await shell.host.tarExtract(staging, backupTar(ctx), { sudo: opts.sudo, signal: ctx.signal });
+    ctx.progress.report({ kind: 'phase', phase: `stopping ${agent} and juju-db` });
+    for (const unit of [agent, 'juju-db']) {
+      const r = await shell.test(`systemctl stop ${q(unit)}`);
+      if (r.code !== 0) ctx.log.warn(`systemctl stop ${unit} on ${shell.host.host}: ${r.stderr.trim() || `exit ${r.code}`} (going on: it may not exist on a fresh host).`);
+    }
+    ctx.progress.report({ kind: 'phase', phase: 'putting the agent files in place (root.tar)' });
+    await shell.run(`tar -C / --same-owner -xpf ${q(`${staging}/juju-backup/root.tar`)}`, 'Extracting root.tar at /');
+    const confPath = agentConfPath(facts.tag);
+    const conf = parseAgentConf((await shell.readFile(confPath, `Reading the restored ${confPath}`)).toString('utf8'), `the restored ${confPath}`);
+    if (!conf.statePassword) throw new AppError('plugin', `The restored ${confPath} has no statepassword, so the database cannot be loaded.`);
+
+    ctx.progress.report({ kind: 'phase', phase: 'loading the database (mongorestore)' });
+    await shell.run('systemctl start juju-db', 'Starting juju-db');
+    const login = { tag: conf.tag, port: conf.statePort, configFile: `${staging}/mongo.conf` };
+    await shell.writeSecretFile(login.configFile, stringify({ password: conf.statePassword }), 'Writing the MongoDB tools\' configuration');
+    try {
+      await shell.run(mongorestoreCommand(mongorestore, login, `${staging}/juju-backup/dump`), 'mongorestore', { signal: ctx.signal });
+      ctx.progress.report({ kind: 'phase', phase: 're-initiating the replica set' });
+      await shell.run(replicaSetCommand(mongo, login, joinHostPort(layout.newAddress, conf.statePort)), 'Re-initiating the replica set');
+    } finally {
+      await shell.run(`rm -f ${q(login.configFile)}`, 'Removing the MongoDB tools\' configuration').catch(() => undefined);
+    }
+
+    ctx.progress.report({ kind: 'phase', phase: `pointing ${facts.tag} at ${layout.newAddress}` });
+    const text = (await shell.readFile(confPath, `Reading ${confPath}`)).toString('utf8');
+    await shell.run(`cp -p ${q(confPath)} ${q(`${confPath}.lifeboat-${stamp}`)} && cat > ${q(confPath)}`, `Writing ${confPath}`, { input: rewriteAgentConf(text, layout.newAddress, confPath) });
+    ctx.progress.report({ kind: 'phase', phase: `starting juju-db and ${agent}` });
+    await shell.run('systemctl restart juju-db', 'Restarting juju-db');
+    await shell.run(`systemctl start ${q(agent)}`, `Starting ${agent}`);
+  } finally {
+    await removeStaging(shell, staging, ctx.log);
+  }
+  const downtimeSeconds = (Date.now() - t0) / 1000;
+  const reports = await repointMachines(ctx, opts, layout.machines, layout.newAddress, stamp);
+  const notes = [
+    `The controller ${facts.tag} runs on ${shell.host.host} (${layout.newAddress}) with the backup's files and database (Juju ${facts.version}).`,
+    ...reports.map((r) => `Machine ${r.id}${r.host ? ` (${r.host})` : ''}: ${r.outcome}: ${r.detail}`),
+    ...(layout.haNote ? [layout.haNote] : []),
+    'Clients: update the controller\'s address in ~/.local/share/juju/controllers.yaml (api-endpoints) or run juju login against the new address.',
+  ];
+  const failure = machinesError(reports, layout.newAddress);
+  if (failure) throw failure;
+  return { downtimeSeconds, notes };
+}
+
+/** The archive's `juju-backup/...` entries as a tar (names kept), for tar -x in the staging folder. */
+function backupTar(ctx: RestoreContext): Readable {
+  const p = pack();
+  void (async () => {
+    for await (const e of ctx.archive.entries({ paths: ['juju-backup'] })) {
+      const header = { name: e.path, mode: e.mode, uid: e.uid, gid: e.gid, mtime: e.mtime };
+      if (e.type === 'file' && e.body) await pipeline(e.body, p.entry({ ...header, type: 'file', size: e.size }));
+      else if (e.type === 'directory') p.entry({ ...header, type: 'directory' });
+      else if (e.type === 'symlink') p.entry({ ...header, type: 'symlink', linkname: e.linkname ?? '' });
+      else e.body?.resume();
+    }
+    p.finalize();
+  })().catch((e: unknown) => p.destroy(e as Error));
+  return p as unknown as Readable;
+}
