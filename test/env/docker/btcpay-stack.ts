@@ -2,8 +2,10 @@
 // v1 leaves it (no compose binary here): the `${project}_default` network, containers and
 // `${project}_*` volumes carrying compose's labels, a real Postgres 15 holding btcpay- and
 // nbxplorer-like databases, and busybox containers in the other roles over volumes with
-// BTCPay's real layout. Plugin tests back it up, wreck it, restore it and compare `state()`.
-import { createCipheriv, createHash } from 'node:crypto';
+// BTCPay's real layout; with `mariadb`, also BTCPay's optional MariaDB (as its WooCommerce
+// fragment adds it) holding a WordPress-like database. Plugin tests back it up, wreck it,
+// restore it and compare `state()`.
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chmod, chown, lstat, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import { dockerExec, type DockerExecResult } from '../../../src-main/transport/d
 import { TEST_LABELS } from '../dockerd.js';
 import { prng } from '../prng.mjs';
 import { ensureBusyboxImage } from './busybox-image.js';
+import { ensureMariadbImage } from './mariadb-image.js';
 import { ensurePostgresImage } from './postgres-image.js';
 
 export interface BtcpayStackOptions {
@@ -26,6 +29,32 @@ export interface BtcpayStackOptions {
    * Default 1: about 7 MiB of volumes; 140 makes about 1 GiB.
    */
   readonly dataScale?: number;
+  /**
+   * Adds service `mariadb` (MariaDB 10.11, volume `${project}_mariadb_datadir`, a random
+   * MYSQL_ROOT_PASSWORD) after postgres, with a seeded `wordpress` database. Default false.
+   */
+  readonly mariadb?: boolean;
+}
+
+export interface MariadbTableState {
+  readonly rows: number;
+  /** CHECKSUM TABLE: equal iff the rows are (same server version and table definition). */
+  readonly checksum: string;
+  /** The next AUTO_INCREMENT value, or null for a table without one. */
+  readonly autoIncrement: number | null;
+}
+
+export interface MariadbDatabaseState {
+  /** `<type> <name>` of every table, view and trigger, with an md5 of its definition. */
+  readonly objects: readonly string[];
+  readonly tables: Readonly<Record<string, MariadbTableState>>;
+}
+
+export interface MariadbState {
+  /** `user@host` of every account. */
+  readonly accounts: readonly string[];
+  /** Every database but the system ones (mysql, information_schema, performance_schema, sys). */
+  readonly databases: Readonly<Record<string, MariadbDatabaseState>>;
 }
 
 export interface TableState {
@@ -61,6 +90,16 @@ export interface StackState {
    * left out: the server rewrites it all the time, and `databases` describes its contents.
    */
   readonly volumes: Readonly<Record<string, Readonly<Record<string, PathState>>>>;
+  /** Only on a stack made with `mariadb: true`; its data folder is left out of `volumes`. */
+  readonly mariadb?: MariadbState;
+}
+
+export interface StackMariadb {
+  readonly container: string;
+  /** MYSQL_ROOT_PASSWORD of the container: random per stack. */
+  readonly rootPassword: string;
+  /** Runs SQL as root (`mariadb -N -B`, SQL on stdin, password as MYSQL_PWD); returns stdout. */
+  sql(query: string, db?: string): Promise<string>;
 }
 
 export interface BtcpayStack {
@@ -77,6 +116,8 @@ export interface BtcpayStack {
   /** The engine's data root: volumes live in `${dockerRoot}/volumes/<name>/_data`. */
   readonly dockerRoot: string;
   readonly postgresContainer: string;
+  /** Present when the stack was made with `mariadb: true`. */
+  readonly mariadb?: StackMariadb;
   /** What a user would compare after a restore (see StackState). */
   state(): Promise<StackState>;
   /** Names of the stack's containers running now, in start order. */
@@ -139,7 +180,13 @@ const SERVICES: readonly ServiceDef[] = [
   },
 ];
 
-const VOLUMES = [...new Set(SERVICES.flatMap((s) => s.mounts.map(([v]) => v)))];
+/** BTCPay's opt-add-woocommerce fragment: a MariaDB the WordPress container uses. */
+const MARIADB_SERVICE: ServiceDef = { service: 'mariadb', mounts: [['mariadb_datadir', '/var/lib/mysql']], dependsOn: [] };
+/** Database data folders: the servers own them, so neither filled nor compared as files. */
+const DATABASE_VOLUMES = new Set(['postgres_datadir', 'mariadb_datadir']);
+
+const servicesOf = (mariadb: boolean): readonly ServiceDef[] => (mariadb ? [SERVICES[0]!, MARIADB_SERVICE, ...SERVICES.slice(1)] : SERVICES);
+const volumesOf = (services: readonly ServiceDef[]): string[] => [...new Set(services.flatMap((s) => s.mounts.map(([v]) => v)))];
 const COMPOSE_VERSION = '1.29.2';
 const WORKING_DIR = '/root/btcpayserver-docker/Generated';
 
@@ -152,10 +199,12 @@ export async function createBtcpayStack(docker: Dockerode, options: BtcpayStackO
   const scale = options.dataScale ?? 1;
   if (!/^[a-z0-9][a-z0-9_-]*$/.test(project)) throw new Error(`Compose project names are lowercase letters, digits, _ and -; got "${project}".`);
   if (!(scale > 0 && Number.isFinite(scale))) throw new Error(`dataScale must be a positive number; got ${scale}.`);
-  const [busybox, postgres] = await Promise.all([ensureBusyboxImage(docker), ensurePostgresImage(docker)]);
+  const services = servicesOf(options.mariadb === true);
+  const shortVolumes = volumesOf(services);
+  const [busybox, postgres, mariadbImage] = await Promise.all([ensureBusyboxImage(docker), ensurePostgresImage(docker), options.mariadb ? ensureMariadbImage(docker) : undefined]);
   const dockerRoot = (await extras(docker).info()).DockerRootDir;
-  const names = SERVICES.map((s) => containerNameOf(project, s));
-  const volumes = VOLUMES.map((v) => `${project}_${v}`);
+  const names = services.map((s) => containerNameOf(project, s));
+  const volumes = shortVolumes.map((v) => `${project}_${v}`);
   const network = `${project}_default`;
   const postgresContainer = containerNameOf(project, SERVICES[0]!);
   const remove = (): Promise<void> => removeStack(docker, project, names);
@@ -163,16 +212,19 @@ export async function createBtcpayStack(docker: Dockerode, options: BtcpayStackO
   await remove(); // a leftover of an interrupted run
   const projectLabel = { ...TEST_LABELS, 'com.docker.compose.project': project, 'com.docker.compose.version': COMPOSE_VERSION };
   await extras(docker).createNetwork({ Name: network, Driver: 'bridge', CheckDuplicate: true, Labels: { ...projectLabel, 'com.docker.compose.network': 'default' } });
-  for (const v of VOLUMES) await docker.createVolume({ Name: `${project}_${v}`, Labels: { ...projectLabel, 'com.docker.compose.volume': v } });
-  await fillVolumes(docker, busybox, project, scale);
+  for (const v of shortVolumes) await docker.createVolume({ Name: `${project}_${v}`, Labels: { ...projectLabel, 'com.docker.compose.volume': v } });
+  await fillVolumes(docker, busybox, project, scale, shortVolumes);
+  const mariadbPassword = randomBytes(12).toString('hex');
+  const imageOf = (service: string): string => (service === 'postgres' ? postgres : service === 'mariadb' && mariadbImage ? mariadbImage : busybox);
 
-  for (const [i, s] of SERVICES.entries()) {
+  for (const [i, s] of services.entries()) {
+    const server = s.service === 'postgres' || s.service === 'mariadb';
     const container = await docker.createContainer({
       name: names[i],
-      Image: s.service === 'postgres' ? postgres : busybox,
+      Image: imageOf(s.service),
       // busybox has no daemons to play: a sleeper that init stops at once on SIGTERM.
-      Cmd: s.service === 'postgres' ? undefined : ['sleep', '1000000000'],
-      Env: [...(s.env ?? [])],
+      Cmd: server ? undefined : ['sleep', '1000000000'],
+      Env: [...(s.env ?? []), ...(s.service === 'mariadb' ? [`MYSQL_ROOT_PASSWORD=${mariadbPassword}`] : [])],
       // The official postgres image's STOPSIGNAL: a fast shutdown (SIGTERM waits for clients).
       StopSignal: s.service === 'postgres' ? 'SIGINT' : undefined,
       Labels: {
@@ -200,12 +252,27 @@ export async function createBtcpayStack(docker: Dockerode, options: BtcpayStackO
     (await dockerExec(docker.getContainer(postgresContainer), ['psql', '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-U', 'postgres', '-d', db], { input: query })).stdout;
   await seedDatabases(sql, scale);
 
+  let mariadb: StackMariadb | undefined;
+  if (options.mariadb) {
+    const container = containerNameOf(project, MARIADB_SERVICE);
+    mariadb = {
+      container,
+      rootPassword: mariadbPassword,
+      sql: async (query, db) =>
+        (await dockerExec(docker.getContainer(container), ['mariadb', '-u', 'root', '-N', '-B', ...(db ? [db] : [])], { input: query, env: { MYSQL_PWD: mariadbPassword } })).stdout,
+    };
+    await waitForMariadb(docker, container, mariadbPassword, { timeoutMs: 60_000 });
+    await seedMariadb(mariadb.sql);
+  }
+  const my = mariadb;
+
   return {
     project,
     containers: names,
     volumes,
     dockerRoot,
     postgresContainer,
+    ...(my ? { mariadb: my } : {}),
     sql,
     remove,
     running: async () => {
@@ -216,11 +283,33 @@ export async function createBtcpayStack(docker: Dockerode, options: BtcpayStackO
     state: async () => ({
       ...(await databaseState(sql)),
       volumes: Object.fromEntries(
-        await Promise.all(volumes.filter((v) => v !== `${project}_postgres_datadir`).map(async (v) => [v, await pathStates(join(dockerRoot, 'volumes', v, '_data'))] as const)),
+        await Promise.all(
+          shortVolumes.filter((v) => !DATABASE_VOLUMES.has(v)).map(async (v) => [`${project}_${v}`, await pathStates(join(dockerRoot, 'volumes', `${project}_${v}`, '_data'))] as const),
+        ),
       ),
+      ...(my ? { mariadb: await mariadbState(my.sql) } : {}),
     }),
-    wreck: () => wreck(sql, (v) => join(dockerRoot, 'volumes', `${project}_${v}`, '_data')),
+    wreck: async () => {
+      await wreck(sql, (v) => join(dockerRoot, 'volumes', `${project}_${v}`, '_data'));
+      if (my) await wreckMariadb(my.sql);
+    },
   };
+}
+
+/**
+ * Polls a query over TCP until the real server answers: the entrypoint's temporary server
+ * (set-up of a fresh data folder) listens on the unix socket only.
+ */
+export async function waitForMariadb(docker: Dockerode, container: string, password: string, options: { timeoutMs?: number } = {}): Promise<void> {
+  const c = docker.getContainer(container);
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  for (;;) {
+    if (!(await c.inspect()).State.Running) throw new Error(`MariaDB container ${container} is not running (it exited or was never started): docker logs ${container}.`);
+    const last = await dockerExec(c, ['mariadb', '-u', 'root', '-h', '127.0.0.1', '-N', '-e', 'SELECT 1'], { allowFailure: true, env: { MYSQL_PWD: password } });
+    if (last.code === 0) return;
+    if (Date.now() > deadline) throw new Error(`MariaDB in ${container} did not accept connections in time; last try: ${last.code} ${last.stdout}${last.stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /** Polls `pg_isready -h 127.0.0.1` in the container until the server takes TCP connections. */
@@ -377,13 +466,13 @@ async function volumeEntries(scale: number): Promise<Map<string, Entry>> {
 }
 
 /** Writes every volume's contents through one created (never started) helper container. */
-async function fillVolumes(docker: Dockerode, busybox: string, project: string, scale: number): Promise<void> {
+async function fillVolumes(docker: Dockerode, busybox: string, project: string, scale: number, volumes: readonly string[]): Promise<void> {
   const entries = await volumeEntries(scale);
   const helper = await docker.createContainer({
     Image: busybox,
     Cmd: ['true'],
     Labels: { ...TEST_LABELS },
-    HostConfig: { Mounts: VOLUMES.filter((v) => v !== 'postgres_datadir').map((v) => ({ Type: 'volume', Source: `${project}_${v}`, Target: `/v/${v}` })) },
+    HostConfig: { Mounts: volumes.filter((v) => !DATABASE_VOLUMES.has(v)).map((v) => ({ Type: 'volume', Source: `${project}_${v}`, Target: `/v/${v}` })) },
   });
   try {
     const tar = pack();
@@ -566,4 +655,99 @@ async function wreck(sql: (db: string, q: string) => Promise<string>, volume: (n
   await chmod(join(volume('lnd_bitcoin_datadir'), 'tls.key'), 0o644);
   await chown(join(volume('lnd_bitcoin_datadir'), 'lnd.conf'), 0, 0);
   await rm(join(volume('tor_servicesdir'), 'BTCPayServer/hs_ed25519_secret_key'));
+}
+
+// ---- MariaDB (optional) ----
+
+type MariadbSql = (query: string, db?: string) => Promise<string>;
+const SYSTEM_SCHEMAS = "('mysql', 'information_schema', 'performance_schema', 'sys')";
+const myIdent = (name: string): string => `\`${name.replace(/`/g, '``')}\``;
+const myString = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+async function mariadbState(sql: MariadbSql): Promise<MariadbState> {
+  const rows = (s: string): string[][] => s.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
+  const accounts = rows(await sql("SELECT CONCAT(user, '@', host) FROM mysql.user ORDER BY 1")).map((r) => r[0]!);
+  const databases: Record<string, MariadbDatabaseState> = {};
+  for (const [db] of rows(await sql(`SELECT schema_name FROM information_schema.schemata WHERE schema_name NOT IN ${SYSTEM_SCHEMAS} ORDER BY 1`))) {
+    const schema = myString(db!);
+    const objects = rows(
+      await sql(
+        `SELECT CONCAT(table_type, ' ', table_name) FROM information_schema.tables WHERE table_schema = ${schema}
+         UNION ALL SELECT CONCAT('TRIGGER ', trigger_name, ' ', MD5(action_statement)) FROM information_schema.triggers WHERE trigger_schema = ${schema}
+         UNION ALL SELECT CONCAT('VIEW-DEFINITION ', table_name, ' ', MD5(view_definition)) FROM information_schema.views WHERE table_schema = ${schema}
+         ORDER BY 1`,
+      ),
+    ).map((r) => r[0]!);
+    const tables: Record<string, MariadbTableState> = {};
+    const bases = rows(await sql(`SELECT table_name, COALESCE(auto_increment, 'null') FROM information_schema.tables WHERE table_schema = ${schema} AND table_type = 'BASE TABLE' ORDER BY 1`));
+    for (const [name, auto] of bases) {
+      const table = `${myIdent(db!)}.${myIdent(name!)}`;
+      const [count] = rows(await sql(`SELECT COUNT(*) FROM ${table}`))[0]!;
+      const [, checksum] = rows(await sql(`CHECKSUM TABLE ${table} EXTENDED`))[0]!;
+      tables[name!] = { rows: Number(count), checksum: checksum!, autoIncrement: auto === 'null' ? null : Number(auto) };
+    }
+    databases[db!] = { objects, tables };
+  }
+  return { accounts, databases };
+}
+
+/** A deterministic WordPress/WooCommerce-like database: auto-increments with gaps, utf8mb4 text, NULLs, blobs, a view, a trigger and an account of its own. */
+async function seedMariadb(sql: MariadbSql): Promise<void> {
+  const r = prng(5151);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const hex = (n: number): string => Array.from({ length: n }, () => Math.floor(r() * 16).toString(16)).join('');
+  const when = (): string => new Date(Date.UTC(2024, 0, 1) + Math.floor(r() * 31_536_000) * 1000).toISOString().slice(0, 19).replace('T', ' ');
+  const v = (x: string | number | null): string => (x === null ? 'NULL' : typeof x === 'number' ? String(x) : myString(x));
+  const insert = (table: string, cols: readonly string[], values: ReadonlyArray<ReadonlyArray<string | number | null>>): string =>
+    `INSERT INTO ${table} (${cols.join(', ')}) VALUES\n${values.map((row) => `(${row.map(v).join(', ')})`).join(',\n')};`;
+
+  const options = [
+    ['siteurl', 'https://shop.example', 'yes'],
+    ['blogname', 'Ünïcode Shop ⚡ 🛒', 'yes'],
+    ['woocommerce_currency', 'BTC', 'yes'],
+    ['btcpay_gf_api_key', hex(40), 'no'],
+    ['active_plugins', 'a:2:{i:0;s:27:"woocommerce/woocommerce.php";i:1;s:37:"btcpay-greenfield-for-woocommerce.php";}', 'yes'],
+    ...Array.from({ length: 40 }, (_, i) => [`_transient_wc_${i}`, hex(64), 'no'] as const),
+  ];
+  const posts = Array.from({ length: 150 }, (_, i) => [
+    1 + Math.floor(r() * 3), when(), `Product ${i} — “quoted” ‘text’ \\ backslash`, r() < 0.1 ? null : `<p>${hex(200)}</p>\n<!-- wp:paragraph -->`, pick(['publish', 'draft', 'private']), pick(['product', 'post', 'page', 'shop_order']),
+  ] as const);
+  const meta = Array.from({ length: 400 }, () => [1 + Math.floor(r() * 150), pick(['_price', '_sku', '_stock', '_btcpay_invoice_id']), r() < 0.05 ? null : hex(16)] as const);
+  const orders = Array.from({ length: 80 }, () => [pick(['wc-completed', 'wc-processing', 'wc-on-hold', 'wc-cancelled']), 'BTC', (r() * 2).toFixed(8), `bc1q${hex(38)}`, when()] as const);
+  await sql(
+    `CREATE DATABASE wordpress CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+USE wordpress;
+CREATE TABLE wp_options (option_id bigint unsigned NOT NULL AUTO_INCREMENT, option_name varchar(191) NOT NULL, option_value longtext NOT NULL, autoload varchar(20) NOT NULL DEFAULT 'yes', PRIMARY KEY (option_id), UNIQUE KEY option_name (option_name)) ENGINE=InnoDB;
+CREATE TABLE wp_posts (ID bigint unsigned NOT NULL AUTO_INCREMENT, post_author bigint unsigned NOT NULL DEFAULT 0, post_date datetime NOT NULL, post_title text NOT NULL, post_content longtext, post_status varchar(20) NOT NULL DEFAULT 'publish', post_type varchar(20) NOT NULL DEFAULT 'post', comment_count bigint NOT NULL DEFAULT 0, PRIMARY KEY (ID), KEY type_status_date (post_type, post_status, post_date)) ENGINE=InnoDB;
+CREATE TABLE wp_postmeta (meta_id bigint unsigned NOT NULL AUTO_INCREMENT, post_id bigint unsigned NOT NULL DEFAULT 0, meta_key varchar(255), meta_value longtext, PRIMARY KEY (meta_id), KEY post_id (post_id)) ENGINE=InnoDB;
+CREATE TABLE wp_comments (comment_ID bigint unsigned NOT NULL AUTO_INCREMENT, comment_post_ID bigint unsigned NOT NULL, comment_content text NOT NULL, PRIMARY KEY (comment_ID), CONSTRAINT fk_post FOREIGN KEY (comment_post_ID) REFERENCES wp_posts (ID) ON DELETE CASCADE) ENGINE=InnoDB;
+CREATE TABLE wp_wc_orders (id bigint unsigned NOT NULL AUTO_INCREMENT, status varchar(20), currency varchar(10), total_amount decimal(26,8), btc_address varchar(100), date_created_gmt datetime, PRIMARY KEY (id)) ENGINE=InnoDB;
+CREATE TABLE wp_blobs (name varchar(64) NOT NULL PRIMARY KEY, data mediumblob) ENGINE=InnoDB;
+CREATE VIEW wp_order_totals AS SELECT status, COUNT(*) AS orders, SUM(total_amount) AS total FROM wp_wc_orders GROUP BY status;
+CREATE TRIGGER wp_comment_count AFTER INSERT ON wp_comments FOR EACH ROW UPDATE wp_posts SET comment_count = comment_count + 1 WHERE ID = NEW.comment_post_ID;
+${insert('wp_options', ['option_name', 'option_value', 'autoload'], options)}
+${insert('wp_posts', ['post_author', 'post_date', 'post_title', 'post_content', 'post_status', 'post_type'], posts)}
+${insert('wp_postmeta', ['post_id', 'meta_key', 'meta_value'], meta)}
+${insert('wp_comments', ['comment_post_ID', 'comment_content'], Array.from({ length: 60 }, () => [1 + Math.floor(r() * 150), `Nice! ${hex(30)} 👍`] as const))}
+${insert('wp_wc_orders', ['status', 'currency', 'total_amount', 'btc_address', 'date_created_gmt'], orders)}
+INSERT INTO wp_blobs (name, data) VALUES ('logo.png', UNHEX('${hex(2048)}')), ('empty', ''), ('null', NULL);
+-- Gaps: the next AUTO_INCREMENT is above the largest id, as on a live site.
+DELETE FROM wp_posts WHERE ID > 140;
+DELETE FROM wp_wc_orders WHERE id % 7 = 0;
+CREATE USER 'wp_app'@'%' IDENTIFIED BY 'wp-app-password';
+GRANT SELECT, INSERT, UPDATE, DELETE ON wordpress.* TO 'wp_app'@'%';`,
+  );
+}
+
+/** The same damage every time: a dropped table and account, changed, deleted and added rows. */
+async function wreckMariadb(sql: MariadbSql): Promise<void> {
+  await sql(
+    `DROP TABLE wp_comments;
+UPDATE wp_posts SET post_status = 'trash' WHERE post_type = 'product';
+DELETE FROM wp_options WHERE option_id % 2 = 0;
+INSERT INTO wp_wc_orders (status, currency, total_amount) VALUES ('wc-wrecked', 'BTC', 0), ('wc-wrecked', 'BTC', 1);
+UPDATE wp_blobs SET data = 'x' WHERE name = 'logo.png';
+DROP USER 'wp_app'@'%';`,
+    'wordpress',
+  );
 }

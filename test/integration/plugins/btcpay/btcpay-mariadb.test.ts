@@ -1,0 +1,110 @@
+// The btcpay plugin on a stand-in BTCPay Server that also runs BTCPay's optional MariaDB
+// (a WordPress/WooCommerce-like database), through the real `lifeboat` command: the backup
+// dumps MariaDB as mariadb.sql.gz next to postgres.sql.gz without putting the root password
+// on any command line, and a restore of a wrecked stack brings both databases back.
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BtcpayStack, createBtcpayStack, type StackState } from '../../../env/docker/btcpay-stack.js';
+import { type DockerRig, startDockerRig } from '../../../env/dockerd.js';
+import { PROJECT_DIR, archivePathOf, listedPaths, output, runLifeboat, type CliRun } from '../lifeboat-cli.js';
+import { type BtcpayCliHome, btcpayCliHome } from './btcpay-cli.js';
+
+const PROJECT = 'lbmaria';
+
+let rig: DockerRig;
+let stack: BtcpayStack;
+let tmp: string;
+let cli: BtcpayCliHome;
+
+beforeAll(async () => {
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: PROJECT_DIR, stdio: 'inherit' });
+  rig = await startDockerRig();
+  stack = await createBtcpayStack(rig.docker, { project: PROJECT, mariadb: true });
+  tmp = await mkdtemp(join(tmpdir(), 'lbt-btcpay-maria-'));
+  cli = await btcpayCliHome(join(tmp, 'cli'), rig.socketPath, { project: PROJECT });
+});
+
+afterAll(async () => {
+  await stack?.remove();
+  if (tmp !== undefined) await rm(tmp, { recursive: true, force: true });
+});
+
+const lifeboat = (args: readonly string[], env: Record<string, string> = {}) => runLifeboat(cli, args, { env: { ...cli.env, ...env } });
+
+/** Command lines of every process on this machine (the BTCPay host; containers' processes included) that contain `secret`. */
+async function commandLinesWith(secret: string): Promise<string[]> {
+  const hits: string[] = [];
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const line = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ');
+    if (line.includes(secret)) hits.push(`${pid}: ${line}`);
+  }
+  return hits;
+}
+
+/** Runs `lifeboat`, reading every process's command line until it ends: the ones that held `secret`. */
+async function runWatching(args: readonly string[], secret: string, env: Record<string, string> = {}): Promise<{ run: CliRun; leaks: string[]; looks: number }> {
+  let done = false;
+  const job = lifeboat(args, env).finally(() => (done = true));
+  const leaks = new Set<string>();
+  let looks = 0;
+  while (!done) {
+    for (const hit of await commandLinesWith(secret)) leaks.add(hit);
+    looks++;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { run: await job, leaks: [...leaks], looks };
+}
+
+describe('btcpay with MariaDB: backup, wreck, restore', () => {
+  let before: StackState;
+  let archive: string;
+
+  it('the stand-in has MariaDB with a seeded database, and state() describes it', async () => {
+    before = await stack.state();
+    expect(stack.containers).toContain(`${PROJECT}_mariadb_1`);
+    const wordpress = before.mariadb?.databases.wordpress;
+    expect(Object.keys(wordpress?.tables ?? {})).toEqual(['wp_blobs', 'wp_comments', 'wp_options', 'wp_postmeta', 'wp_posts', 'wp_wc_orders']);
+    expect(wordpress?.tables.wp_posts?.rows).toBe(140);
+    expect(wordpress?.tables.wp_posts?.autoIncrement).toBe(151);
+    expect(wordpress?.objects).toEqual(expect.arrayContaining(['VIEW wp_order_totals', expect.stringMatching(/^TRIGGER wp_comment_count /)]));
+    expect(before.mariadb?.accounts).toContain('wp_app@%');
+  });
+
+  it('backs up both databases (mariadb.sql.gz, postgres.sql.gz); the root password is on no command line meanwhile', async () => {
+    // The pause keeps the stack stopped a while, so the watch sees the dumps' time.
+    const { run, leaks, looks } = await runWatching(['backup', 'btcpay', '--passphrase-file', cli.passFile, '--json'], stack.mariadb!.rootPassword, {
+      LIFEBOAT_TEST_FAILPOINTS: 'backup.stopped=pause:3000',
+    });
+    expect(run.code, output(run)).toBe(0);
+    expect(looks).toBeGreaterThan(10);
+    expect(leaks).toEqual([]);
+    archive = archivePathOf(run);
+    expect(await stack.running()).toEqual(stack.containers);
+    const paths = listedPaths(await lifeboat(['ls', archive, '--json', '--passphrase-file', cli.passFile]));
+    expect(paths).toEqual(expect.arrayContaining(['postgres.sql.gz', 'mariadb.sql.gz']));
+    // MariaDB's data folder is in the dump, not copied as files.
+    expect(paths.filter((p) => p.includes(`${PROJECT}_mariadb_datadir`))).toEqual([]);
+  });
+
+  it('restores a wrecked stack: MariaDB and Postgres as before, the stack running', async () => {
+    await stack.wreck();
+    const wrecked = await stack.state();
+    expect(wrecked.mariadb).not.toEqual(before.mariadb);
+    expect(wrecked.databases).not.toEqual(before.databases);
+
+    const { run, leaks } = await runWatching(['restore', archive, '--target', 'btcpay', '--passphrase-file', cli.passFile, '--yes'], stack.mariadb!.rootPassword);
+    expect(run.code, output(run)).toBe(0);
+    expect(leaks).toEqual([]);
+    expect(await stack.running()).toEqual(stack.containers);
+    const after = await stack.state();
+    expect(after.mariadb).toEqual(before.mariadb);
+    expect(after.databases).toEqual(before.databases);
+    expect(after.roles).toEqual(before.roles);
+    // The application's own account works again, as WordPress would use it.
+    expect((await stack.mariadb!.sql("SELECT COUNT(*) FROM mysql.user WHERE user = 'wp_app'")).trim()).toBe('1');
+  });
+});
