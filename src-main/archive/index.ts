@@ -7,3 +7,4 @@ export * from './archive-names.js';
 export * from './archive-writer.js';
 export * from './archive-reader.js';
 export * from './catalog.js';
+export * from './export-tar.js';
