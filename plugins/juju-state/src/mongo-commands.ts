@@ -20,8 +20,14 @@ export function mongorestoreCommand(tool: string, login: MongoLogin, dumpDir: st
   return `${q(tool)} ${common(login)} --drop --oplogReplay --nsExclude ${q('logs.*')} ${q(dumpDir)}`;
 }
 
-/** Makes the replica set one member, the new controller, as Juju's restore does. */
-export function replicaSetCommand(tool: string, login: MongoLogin, member: string): string {
-  const js = `var c = rs.conf(); c.members = [{ _id: 1, host: ${JSON.stringify(member)} }]; rs.reconfig(c, { force: true })`;
-  return `${q(tool)} ${common(login)} admin --eval ${q(js)}`;
+/**
+ * Makes the replica set one member, the new controller, as Juju's restore does. The legacy
+ * mongo shell takes no password file, so the script, db.auth first, goes on stdin.
+ */
+export function replicaSetCommand(tool: string, login: MongoLogin, password: string, member: string): { command: string; input: string } {
+  const config = { _id: 'juju', version: 1, members: [{ _id: 1, host: member }] };
+  return {
+    command: `${q(tool)} --quiet --ssl --sslAllowInvalidCertificates --host ${q(`127.0.0.1:${login.port}`)} admin`,
+    input: `db.getSiblingDB("admin").auth(${JSON.stringify(login.tag)}, ${JSON.stringify(password)})\nrs.reconfig(${JSON.stringify(config)}, {force: true})\n`,
+  };
 }

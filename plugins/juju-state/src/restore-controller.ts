@@ -81,7 +81,8 @@ export async function restoreController(ctx: RestoreContext): Promise<RestoreRes
     try {
       await shell.run(mongorestoreCommand(mongorestore, login, `${staging}/juju-backup/dump`), 'mongorestore', { signal: ctx.signal });
       ctx.progress.report({ kind: 'phase', phase: 're-initiating the replica set' });
-      await shell.run(replicaSetCommand(mongo, login, joinHostPort(layout.newAddress, conf.statePort)), 'Re-initiating the replica set');
+      const rs = replicaSetCommand(mongo, login, conf.statePassword, joinHostPort(layout.newAddress, conf.statePort));
+      await shell.run(rs.command, 'Re-initiating the replica set', { input: rs.input });
     } finally {
       await shell.run(`rm -f ${q(login.configFile)}`, 'Removing the MongoDB tools\' configuration').catch(() => undefined);
     }
