@@ -99,7 +99,7 @@ export interface StackMariadb {
   /** MYSQL_ROOT_PASSWORD of the container: random per stack. */
   readonly rootPassword: string;
   /** Runs SQL as root (`mariadb -N -B`, SQL on stdin, password as MYSQL_PWD); returns stdout. */
-  sql(query: string, db?: string): Promise<string>;
+  sql(query: string | Buffer, db?: string): Promise<string>;
 }
 
 export interface BtcpayStack {
@@ -659,7 +659,7 @@ async function wreck(sql: (db: string, q: string) => Promise<string>, volume: (n
 
 // ---- MariaDB (optional) ----
 
-type MariadbSql = (query: string, db?: string) => Promise<string>;
+type MariadbSql = (query: string | Buffer, db?: string) => Promise<string>;
 const SYSTEM_SCHEMAS = "('mysql', 'information_schema', 'performance_schema', 'sys')";
 const myIdent = (name: string): string => `\`${name.replace(/`/g, '``')}\``;
 const myString = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

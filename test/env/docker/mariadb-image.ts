@@ -4,7 +4,7 @@
 // every library `ldd` names for them and a mysql user. Its entrypoint behaves like the
 // official image's: on an empty /var/lib/mysql it runs mariadb-install-db, sets root's
 // password from MARIADB_ROOT_PASSWORD / MYSQL_ROOT_PASSWORD through a temporary server on
-// the unix socket only (no TCP), stops that server, then runs mariadbd in the foreground
+// the unix socket only (no TCP) that also loads the time zone tables, stops that server, then runs mariadbd in the foreground
 // (3306 and the socket). `docker stop` sends SIGTERM to mariadbd, which shuts down cleanly.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -25,7 +25,7 @@ const DATADIR = '/var/lib/mysql';
 const SOCKET = '/run/mysqld/mysqld.sock';
 
 /** Host binaries the image carries; the mysql* names are links, as in Debian. */
-const BINARIES = ['/usr/sbin/mariadbd', '/usr/bin/mariadb', '/usr/bin/mariadb-admin', '/usr/bin/mariadb-dump', '/usr/bin/my_print_defaults', '/usr/bin/resolveip'];
+const BINARIES = ['/usr/sbin/mariadbd', '/usr/bin/mariadb', '/usr/bin/mariadb-admin', '/usr/bin/mariadb-dump', '/usr/bin/my_print_defaults', '/usr/bin/resolveip', '/usr/bin/mariadb-tzinfo-to-sql'];
 const SCRIPTS = ['/usr/bin/mariadb-install-db'];
 const LINKS = ['/usr/sbin/mysqld', '/usr/bin/mysql', '/usr/bin/mysqladmin', '/usr/bin/mysqldump', '/usr/bin/mysql_install_db'];
 const SHARE = '/usr/share/mysql';
@@ -33,7 +33,7 @@ const SHARE = '/usr/share/mysql';
 /**
  * Runs as root (mariadbd drops to mysql itself with --user). The password reaches SQL through
  * a here-document and a pipe from echo (a shell builtin), never a command line.
- * Skipped from the official entrypoint: time zone tables, MARIADB_DATABASE/USER, initdb.d.
+ * Skipped from the official entrypoint: MARIADB_DATABASE/USER, healthcheck users, initdb.d.
  */
 const ENTRYPOINT = `#!/bin/sh
 set -e
@@ -60,6 +60,10 @@ if [ ! -d "$DATADIR/mysql" ]; then
     [ "$tries" -lt 600 ] || { echo "entrypoint: the temporary server did not start" >&2; exit 1; }
     sleep 0.1
   done
+  if [ -z "\${MARIADB_INITDB_SKIP_TZINFO:-$MYSQL_INITDB_SKIP_TZINFO}" ]; then
+    # As the official image does, while the temporary server runs (a second or two).
+    mariadb-tzinfo-to-sql --skip-write-binlog /usr/share/zoneinfo 2>/dev/null | mariadb -u root --socket="$SOCKET" --database=mysql
+  fi
   # As hex: no quoting to get wrong, whatever the password holds.
   hex=$(echo -n "$password" | od -An -v -tx1 | tr -d ' \\n')
   mariadb -u root --socket="$SOCKET" --database=mysql <<SQL
@@ -109,7 +113,7 @@ export async function ensureMariadbImage(docker: Dockerode): Promise<string> {
   const current = { filters: { reference: [MARIADB_IMAGE], label: [`${RECIPE_LABEL}=${RECIPE}`] } };
   if ((await docker.listImages(current)).length > 0) return MARIADB_IMAGE;
   // Here rather than in the global list: only the tests with MariaDB need them.
-  ensureDebianPackages({ '/usr/sbin/mariadbd': 'mariadb-server-core', 'mariadb-dump': 'mariadb-client', busybox: 'busybox-static', ldd: 'libc-bin' });
+  ensureDebianPackages({ '/usr/sbin/mariadbd': 'mariadb-server-core', 'mariadb-dump': 'mariadb-client', '/usr/share/zoneinfo': 'tzdata', busybox: 'busybox-static', ldd: 'libc-bin' });
   const [repo, tag] = MARIADB_IMAGE.split(':') as [string, string];
   const progress = await docker.importImage(mariadbRoot(), { repo, tag, changes: [...CHANGES, `LABEL ${RECIPE_LABEL}=${RECIPE}`] });
   await new Promise<void>((resolve, reject) => docker.modem.followProgress(progress, (err) => (err ? reject(err) : resolve())));
@@ -206,6 +210,6 @@ async function fillRoot(tar: Pack): Promise<void> {
   for (const file of [...BINARIES, ...SCRIPTS, ...LINKS]) await copy(file);
   for (const file of walk(SHARE)) await copy(file);
   for (const lib of librariesOf(BINARIES)) await copy(lib);
-  await copy('/usr/share/zoneinfo/Etc/UTC');
-  await copy('/usr/share/zoneinfo/Etc/UTC', '/usr/share/zoneinfo/UTC');
+  // All of it: the entrypoint loads the time zone tables from it, as the official image does.
+  for (const file of walk('/usr/share/zoneinfo')) await copy(file);
 }
