@@ -19,6 +19,7 @@ import { pack } from 'tar-stream';
 import { stringify } from 'yaml';
 import { type BsonDocument, encodeBson, ObjectId } from '../bson.js';
 import { dockerExec } from '../../../src-main/transport/docker/index.js';
+import { ensureDebianPackages } from '../debian-packages.mjs';
 import { TEST_LABELS } from '../dockerd.js';
 import { ensureJujuMachineImage, JUJU_MACHINE_UID, JUJUD_STANDIN_SCRIPT } from './juju-machine-image.js';
 
@@ -72,7 +73,7 @@ export interface JujuEnvOptions {
 /** Engine calls dockerode has but Lifeboat's hand-written typings leave out. */
 interface EngineExtras {
   createNetwork(options: Record<string, unknown>): Promise<unknown>;
-  listNetworks(options?: { filters?: Dockerode.Filters }): Promise<Array<{ Id: string; Name: string }>>;
+  listNetworks(options?: { filters?: Dockerode.Filters }): Promise<Array<{ Id: string; Name: string; Labels?: Record<string, string> | null }>>;
   getNetwork(id: string): { remove(): Promise<unknown> };
 }
 const extras = (docker: Dockerode): EngineExtras => docker as unknown as EngineExtras;
@@ -81,6 +82,8 @@ const VERSION = '2.9.42';
 const TOOLS = `${VERSION}-focal-amd64`;
 const DATA_DIR = '/var/lib/juju/db-standin';
 const ENV_LABEL = 'lifeboat-test.juju-env';
+/** Set by TEST_LABELS: the test process that made an object. */
+const OWNER_LABEL = 'lifeboat-test.pid';
 
 interface Secrets {
   readonly statePassword: string;
@@ -99,7 +102,9 @@ interface Secrets {
 export async function createJujuEnv(docker: Dockerode, options: JujuEnvOptions = {}): Promise<JujuEnv> {
   const prefix = options.prefix ?? 'lbt-juju';
   if (!/^[a-z0-9][a-z0-9-]*$/.test(prefix)) throw new Error(`The Juju env prefix is lowercase letters, digits and -; got "${prefix}".`);
+  ensureDebianPackages({ openssl: 'openssl', 'ssh-keygen': 'openssh-client', ip: 'iproute2' });
   const image = await ensureJujuMachineImage(docker);
+  await reapDeadEnvs(docker);
   await removeEnv(docker, prefix);
   const keyDir = mkdtempSync(join(tmpdir(), 'lbt-juju-keys-'));
   const all: Machine[] = [];
@@ -277,6 +282,28 @@ async function createNetwork(docker: Dockerode, name: string, prefix: string): P
     }
   }
   throw new Error(`Could not create the Juju test network ${name}: ${String(lastError)}`);
+}
+
+/**
+ * Envs of test processes that are gone (an interrupted run): the rig's cleanup removes their
+ * containers but not their networks, which would hold subnets for good.
+ */
+async function reapDeadEnvs(docker: Dockerode): Promise<void> {
+  for (const n of await extras(docker).listNetworks({ filters: { label: [ENV_LABEL] } })) {
+    const owner = Number(n.Labels?.[OWNER_LABEL]);
+    const prefix = n.Labels?.[ENV_LABEL];
+    if (prefix === undefined || (Number.isInteger(owner) && owner > 0 && alive(owner))) continue;
+    await removeEnv(docker, prefix).catch(() => undefined);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Removes the env's containers and its network (also a leftover of an interrupted run). */

@@ -726,12 +726,14 @@ const MONGO = String.raw`#!/bin/sh
 #                                                     public): send the script on stdin.
 #     rs.initiate(CONFIG)                             CONFIG: a JSON object, e.g.
 #         {"_id":"juju","version":1,"members":[{"_id":1,"host":"10.0.0.5:37017"}]}
-#     rs.reconfig(CONFIG, {force: true})              same, replacing a config
-#     rs.conf() / rs.status()                         print the recorded CONFIG
+#     rs.reconfig(CONFIG, {force: true})              same, replacing a config; as with MongoDB,
+#                                                     only on an initiated set (a fresh juju-db
+#                                                     answers NotYetInitialized: use rs.initiate)
+#     rs.conf() / rs.status()                         print the recorded CONFIG, or NotYetInitialized
 #   Other lines are ignored. CONFIG is recorded verbatim in /var/lib/juju/db-standin/replset.json.
-# Prints { "ok" : 1 } per rs.initiate/rs.reconfig. Unlike the real shell it exits 1 on an error
-# (not authenticated, rs.initiate on an initiated set: "already initialized"), after printing
-# the error document the real one prints.
+# Prints { "ok" : 1 } per rs.initiate/rs.reconfig. Unlike the real shell it exits 1 when any
+# statement failed (authentication, "already initialized", NotYetInitialized), after printing
+# the error document the real one prints; so check one thing per call (rs.status() first).
 . /usr/local/lib/juju-standin/mongo-common.sh
 record_call mongo "$@"
 SCRIPT=
@@ -784,6 +786,12 @@ while IFS= read -r line; do
         *rs.initiate\(*)
           if [ -s "$DATA/replset.json" ]; then
             echo '{ "ok" : 0, "errmsg" : "already initialized", "code" : 23, "codeName" : "AlreadyInitialized" }'
+            status=1
+            continue
+          fi ;;
+        *)
+          if [ ! -s "$DATA/replset.json" ]; then
+            echo '{ "ok" : 0, "errmsg" : "no replset config has been received", "code" : 94, "codeName" : "NotYetInitialized" }'
             status=1
             continue
           fi ;;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { decodeBsonDocuments } from '../../env/bson.js';
+import { decodeBsonDocuments, encodeBson } from '../../env/bson.js';
 import { createJujuEnv, type JujuEnv, type JujuMachine } from '../../env/docker/juju-controller.js';
 import { type DockerRig, startDockerRig } from '../../env/dockerd.js';
 
@@ -38,7 +38,7 @@ interface Run {
 }
 
 /** The real OpenSSH client, trusting exactly the env's host keys. */
-async function ssh(m: JujuMachine, command: string, options: { input?: string; user?: string } = {}): Promise<Run> {
+async function ssh(m: JujuMachine, command: string, options: { input?: string; user?: string; connectTimeout?: number } = {}): Promise<Run> {
   await writeFile(knownHosts, env.knownHostsText());
   const args = [
     '-i', env.userKeyPath,
@@ -46,7 +46,7 @@ async function ssh(m: JujuMachine, command: string, options: { input?: string; u
     '-o', 'IdentitiesOnly=yes',
     '-o', 'StrictHostKeyChecking=yes',
     '-o', `UserKnownHostsFile=${knownHosts}`,
-    '-o', 'ConnectTimeout=10',
+    '-o', `ConnectTimeout=${options.connectTimeout ?? 10}`,
     `${options.user ?? 'ubuntu'}@${m.address}`,
     command,
   ];
@@ -149,7 +149,10 @@ describe('the Juju stand-in machines', () => {
     );
     expect(files.some((f) => f.startsWith('./local/'))).toBe(false);
 
-    const machines = decodeBsonDocuments(await c.readFile('/tmp/dump/juju/machines.bson'));
+    const machinesBson = await c.readFile('/tmp/dump/juju/machines.bson');
+    const machines = decodeBsonDocuments(machinesBson);
+    // The test BSON codec reads back exactly the bytes it wrote.
+    expect(Buffer.concat(machines.map((d) => encodeBson(d))).equals(machinesBson)).toBe(true);
     expect(machines.map((d) => d['machineid'])).toEqual(['0', '1', '2']);
     expect(machines.map((d) => (d['addresses'] as Array<{ value: string }>)[0]!.value)).toEqual([c.address, ...env.machines.map((m) => m.address)]);
     expect(decodeBsonDocuments(await c.readFile('/tmp/dump/oplog.bson')).length).toBeGreaterThan(0);
@@ -239,8 +242,13 @@ describe('the Juju stand-in machines', () => {
     const agentConf = await env.controller.readFile('/var/lib/juju/agents/machine-0/agent.conf');
     await sshOk(fresh, 'sudo -n mkdir -p /var/lib/juju/agents/machine-0 && sudo -n sh -c "umask 077; cat > /var/lib/juju/agents/machine-0/agent.conf"', agentConf.toString());
     const config = JSON.stringify({ _id: 'juju', version: 1, members: [{ _id: 1, host: `${fresh.address}:37017` }] });
-    const script = `db.auth("machine-0", "${env.statePassword}")\nrs.initiate(${config})\n`;
+    const auth = `db.getSiblingDB("admin").auth("machine-0", "${env.statePassword}")\n`;
+    const script = `${auth}rs.initiate(${config})\n`;
     const mongo = 'sudo -n juju-db.mongo --quiet --ssl --sslAllowInvalidCertificates --host 127.0.0.1:37017 admin';
+    // As with MongoDB, a set never initiated cannot be reconfigured, even by force.
+    const reconfig = await ssh(fresh, mongo, { input: `${auth}rs.reconfig(${config}, {force: true})\n` });
+    expect(reconfig.code).not.toBe(0);
+    expect(reconfig.stdout).toContain('NotYetInitialized');
     expect(await sshOk(fresh, mongo, script)).toContain('"ok" : 1');
     expect(JSON.parse((await fresh.readFile('/var/lib/juju/db-standin/replset.json')).toString())).toEqual(JSON.parse(config));
     const again = await ssh(fresh, mongo, { input: script });
@@ -253,7 +261,7 @@ describe('the Juju stand-in machines', () => {
   it('a stopped machine is down; started again it keeps its address and host key, and its services', async () => {
     const m = env.machines[1]!;
     await m.stop();
-    expect((await ssh(m, 'true')).code).not.toBe(0);
+    expect((await ssh(m, 'true', { connectTimeout: 3 })).code).not.toBe(0);
     await m.start();
     expect((await sshOk(m, 'hostname')).trim()).toBe(m.name);
     expect((await sshOk(m, `systemctl is-active jujud-machine-${m.machineId}`)).trim()).toBe('active');
