@@ -1,5 +1,5 @@
 // The `juju-machine` test image: a "Juju machine" reached over real SSH. A busybox-static root
-// plus this host's OpenSSH sshd and ssh-keygen, Debian's sudo (setuid root), GNU tar and every
+// plus this host's OpenSSH sshd and ssh-keygen, Debian's sudo (setuid root), GNU tar, bash and every
 // library `ldd` names for them; users root and ubuntu (passwordless sudo, as cloud images
 // set it up); key-only sshd. MongoDB cannot be installed here, so the Juju services and tools
 // are shell stand-ins (STANDIN_SCRIPTS at the end of this file, each with a header saying what it stands
@@ -29,6 +29,8 @@ const BINARIES: Readonly<Record<string, string>> = {
   '/usr/bin/ssh-keygen': '/usr/bin/ssh-keygen',
   '/usr/bin/sudo': '/usr/bin/sudo',
   '/usr/bin/tar': '/bin/tar',
+  // Ubuntu machines have bash; scripts a plugin sends may need it.
+  '/usr/bin/bash': '/bin/bash',
 };
 
 const SSHD_CONFIG = `# Key login only, for the ubuntu user; root cannot log in (Juju machines' defaults).
@@ -95,7 +97,7 @@ const RECIPE_LABEL = 'lifeboat-test.recipe';
 /** Tells an image made from older scripts or settings apart (the scripts are declared below). */
 function recipe(): string {
   return createHash('sha256')
-    .update(JSON.stringify(STANDIN_SCRIPTS))
+    .update(JSON.stringify([STANDIN_SCRIPTS, BINARIES]))
     .update(SSHD_CONFIG + SUDOERS + SUDOERS_UBUNTU + PAM_SUDO + PASSWD + GROUP + SHADOW)
     .update(CHANGES.join('\n'))
     .digest('hex')
@@ -192,7 +194,7 @@ async function fillRoot(tar: Pack): Promise<void> {
   text('/etc/group', GROUP);
   text('/etc/shadow', SHADOW, 0o640);
   text('/etc/nsswitch.conf', 'passwd: files\ngroup: files\nshadow: files\nhosts: files dns\n');
-  text('/etc/shells', '/bin/sh\n');
+  text('/etc/shells', '/bin/sh\n/bin/bash\n');
   text('/etc/ssh/sshd_config', SSHD_CONFIG);
   text('/etc/sudoers', SUDOERS, 0o440);
   text('/etc/sudoers.d/90-cloud-init-users', SUDOERS_UBUNTU, 0o440);
@@ -201,6 +203,7 @@ async function fillRoot(tar: Pack): Promise<void> {
   text('/etc/os-release', 'NAME="Ubuntu"\nVERSION_ID="20.04"\nVERSION_CODENAME=focal\nID=ubuntu\nPRETTY_NAME="Ubuntu 20.04 (Lifeboat test stand-in)"\n');
   for (const [path, script] of Object.entries(STANDIN_SCRIPTS)) text(path, script, path.endsWith('.sh') ? 0o644 : 0o755);
   link('/bin/systemctl', '/usr/bin/systemctl');
+  link('/usr/bin/bash', '/bin/bash');
   for (const tool of ['mongodump', 'mongorestore', 'mongo']) {
     link(`/usr/lib/juju/bin/${tool}`, `/usr/local/lib/juju-standin/${tool}`);
     link(`/snap/bin/juju-db.${tool}`, `/usr/local/lib/juju-standin/${tool}`);
