@@ -643,6 +643,8 @@ const MONGORESTORE = String.raw`#!/bin/sh
 # excluded replaces the collection (--drop), or is added when the collection is missing or
 # empty (without --drop an existing one is kept, as duplicate-key errors would keep it).
 # Databases absent from DIR stay as they are. --oplogReplay needs DIR/oplog.bson.
+# As with MongoDB, a juju-db whose replica set was never initiated (no replset.json: a fresh
+# host) is not primary and refuses writes: NotWritablePrimary. Initiate it first (mongo stand-in).
 . /usr/local/lib/juju-standin/mongo-common.sh
 record_call mongorestore "$@"
 DIR=
@@ -677,6 +679,8 @@ done
 connect
 authenticate
 [ -d "$DIR" ] || die "mongorestore target '$DIR' invalid: stat $DIR: no such file or directory"
+# A juju-db never initiated is no primary: it takes no writes (the stand-in says what to do).
+[ -s "$DATA/replset.json" ] || die "error running restore: (NotWritablePrimary) not primary (stand-in: the replica set was never initiated; rs.initiate it first with the mongo shell)"
 [ "$REPLAY" = 1 ] && [ ! -e "$DIR/oplog.bson" ] && die "no oplog file to replay; make sure you run mongodump with --oplog"
 excluded() {
   printf '%s\n' "$EXCLUDES" | {

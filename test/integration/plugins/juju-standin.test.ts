@@ -249,7 +249,14 @@ describe('the Juju stand-in machines', () => {
     const reconfig = await ssh(fresh, mongo, { input: `${auth}rs.reconfig(${config}, {force: true})\n` });
     expect(reconfig.code).not.toBe(0);
     expect(reconfig.stdout).toContain('NotYetInitialized');
+    // Nor, not being primary, does it take a restore before it is initiated.
+    await writeConfig(fresh, '/tmp/restore.yaml', env.statePassword);
+    await fresh.exec(['sh', '-c', "mkdir -p /tmp/d/juju && printf '\\005\\000\\000\\000\\000' > /tmp/d/juju/settings.bson"]);
+    const restore = `sudo -n /snap/bin/juju-db.mongorestore ${TOOL_FLAGS} --config /tmp/restore.yaml --drop /tmp/d`;
+    expect((await ssh(fresh, restore)).stderr).toContain('NotWritablePrimary');
     expect(await sshOk(fresh, mongo, script)).toContain('"ok" : 1');
+    await sshOk(fresh, restore);
+    expect(Object.keys(await env.dbState(fresh))).toEqual(['juju/settings.bson']);
     expect(JSON.parse((await fresh.readFile('/var/lib/juju/db-standin/replset.json')).toString())).toEqual(JSON.parse(config));
     const again = await ssh(fresh, mongo, { input: script });
     expect(again.code).not.toBe(0);
