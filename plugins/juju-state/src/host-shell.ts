@@ -57,3 +57,9 @@ export async function findCommand(shell: HostShell, tool: 'mongodump' | 'mongore
   }
   return found;
 }
+
+/**
+ * Shell words that set TAR to GNU tar by its path: root.tar needs its --null/-T and owners,
+ * and a shell with built-in applets (busybox sh) would otherwise run its own `tar`.
+ */
+export const GNU_TAR = 'TAR=tar; for t in /usr/bin/tar /bin/tar; do if [ -x "$t" ] && "$t" --version 2>/dev/null | grep -q GNU; then TAR=$t; break; fi; done';

@@ -84,6 +84,6 @@ export function machinesError(reports: readonly MachineReport[], newAddress: str
   const lines = bad.map((r) => `  machine ${r.id}${r.host ? ` (${r.host})` : ''}: ${r.outcome}: ${r.detail}`);
   return new AppError(
     'plugin',
-    `The controller was restored, but ${bad.length} of ${reports.length} machines were not re-pointed to ${newAddress}:\n${lines.join('\n')}\nOn each, set apiaddresses (and stateaddresses) in /var/lib/juju/agents/machine-<id>/agent.conf to ${newAddress} and restart jujud-machine-<id>, or fix the access and restore again with only those machines in the "machines" option.`,
+    `The controller was restored, but ${bad.length} of ${reports.length} machines were not re-pointed to ${newAddress}:\n${lines.join('\n')}\nOn each, set apiaddresses (and stateaddresses) in /var/lib/juju/agents/machine-<id>/agent.conf to ${newAddress} and restart jujud-machine-<id> (the controller itself needs nothing more).`,
   );
 }

@@ -14,7 +14,7 @@ import { AppError, errorMessage } from '../../../src-main/shared/app-error.js';
 import { joinHostPort, parseAgentConf, rewriteAgentConf } from './agent-conf.js';
 import { archiveFacts } from './archive-facts.js';
 import { agentConfPath } from './find-agent.js';
-import { findCommand, hostShell, q, type HostShell } from './host-shell.js';
+import { findCommand, GNU_TAR, hostShell, q, type HostShell } from './host-shell.js';
 import { readOptions, type JujuOptions } from './juju-options.js';
 import { mongorestoreCommand, replicaSetCommand } from './mongo-commands.js';
 import { answeringPorts } from './port-check.js';
@@ -69,7 +69,7 @@ export async function restoreController(ctx: RestoreContext): Promise<RestoreRes
       if (r.code !== 0) ctx.log.warn(`systemctl stop ${unit} on ${shell.host.host}: ${r.stderr.trim() || `exit ${r.code}`} (going on: it may not exist on a fresh host).`);
     }
     ctx.progress.report({ kind: 'phase', phase: 'putting the agent files in place (root.tar)' });
-    await shell.run(`tar -C / --same-owner -xpf ${q(`${staging}/juju-backup/root.tar`)}`, 'Extracting root.tar at /');
+    await shell.run(`${GNU_TAR}; "$TAR" -C / --same-owner -xpf ${q(`${staging}/juju-backup/root.tar`)}`, 'Extracting root.tar at /');
     const confPath = agentConfPath(facts.tag);
     const conf = parseAgentConf((await shell.readFile(confPath, `Reading the restored ${confPath}`)).toString('utf8'), `the restored ${confPath}`);
     if (!conf.statePassword) throw new AppError('plugin', `The restored ${confPath} has no statepassword, so the database cannot be loaded.`);
@@ -91,6 +91,9 @@ export async function restoreController(ctx: RestoreContext): Promise<RestoreRes
     const text = (await shell.readFile(confPath, `Reading ${confPath}`)).toString('utf8');
     await shell.run(`cp -p ${q(confPath)} ${q(`${confPath}.lifeboat-${stamp}`)} && cat > ${q(confPath)}`, `Writing ${confPath}`, { input: rewriteAgentConf(text, layout.newAddress, confPath) });
     ctx.progress.report({ kind: 'phase', phase: `starting juju-db and ${agent}` });
+    // A new host has no unit for the agent yet: root.tar brought Juju's own unit file under init/.
+    const unitFile = `/var/lib/juju/init/${agent}/${agent}.service`;
+    await shell.run(`if [ ! -e /etc/systemd/system/${agent}.service ] && [ -f ${q(unitFile)} ]; then systemctl link ${q(unitFile)} && systemctl enable ${q(agent)}; fi`, `Installing the ${agent} unit`);
     await shell.run('systemctl restart juju-db', 'Restarting juju-db');
     await shell.run(`systemctl start ${q(agent)}`, `Starting ${agent}`);
   } finally {

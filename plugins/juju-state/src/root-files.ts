@@ -3,7 +3,7 @@
  * configuration, keys, tools and init scripts, where present, regular files and symlinks
  * only, named relative to `/` as Juju writes them.
  */
-import { q } from './host-shell.js';
+import { GNU_TAR, q } from './host-shell.js';
 
 /** Juju's list; globs are expanded by the controller's shell. */
 export const ROOT_PATHS: readonly string[] = [
@@ -34,7 +34,8 @@ export function rootTarScript(tarPath: string): string {
     'set --',
     `for p in ${words}; do if [ -e "$p" ] || [ -L "$p" ]; then set -- "$@" "$p"; fi; done`,
     '[ "$#" -gt 0 ] || exit 4',
-    `find "$@" \\( -type f -o -type l \\) -print0 | tar --null --no-recursion -T - -cf ${q(tarPath)}`,
-    `tar -tf ${q(tarPath)}`,
+    GNU_TAR,
+    `find "$@" \\( -type f -o -type l \\) -print0 | "$TAR" --null --no-recursion -T - -cf ${q(tarPath)}`,
+    `"$TAR" -tf ${q(tarPath)}`,
   ].join('\n');
 }
