@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BtcpayStack, createBtcpayStack, type StackState } from '../../../env/docker/btcpay-stack.js';
+import { type BtcpayStack, createBtcpayStack, type StackState, waitForMariadb } from '../../../env/docker/btcpay-stack.js';
 import { type DockerRig, startDockerRig } from '../../../env/dockerd.js';
 import { PROJECT_DIR, archivePathOf, listedPaths, output, runLifeboat, type CliRun } from '../lifeboat-cli.js';
 import { type BtcpayCliHome, btcpayCliHome } from './btcpay-cli.js';
@@ -60,6 +60,9 @@ async function runWatching(args: readonly string[], secret: string, env: Record<
   return { run: await job, leaks: [...leaks], looks };
 }
 
+/** What the databases hold, Postgres and MariaDB (volumes aside). */
+const databasesOf = (s: StackState) => ({ roles: s.roles, databases: s.databases, mariadb: s.mariadb });
+
 describe('btcpay with MariaDB: backup, wreck, restore', () => {
   let before: StackState;
   let archive: string;
@@ -73,6 +76,15 @@ describe('btcpay with MariaDB: backup, wreck, restore', () => {
     expect(wordpress?.tables.wp_posts?.autoIncrement).toBe(151);
     expect(wordpress?.objects).toEqual(expect.arrayContaining(['VIEW wp_order_totals', expect.stringMatching(/^TRIGGER wp_comment_count /)]));
     expect(before.mariadb?.accounts).toContain('wp_app@%');
+  });
+
+  it('its MariaDB stops cleanly on docker stop (SIGTERM) and comes back with the same data', async () => {
+    const container = rig.docker.getContainer(stack.mariadb!.container);
+    await container.stop({ t: 30 });
+    expect((await container.inspect()).State.ExitCode).toBe(0);
+    await container.start();
+    await waitForMariadb(rig.docker, stack.mariadb!.container, stack.mariadb!.rootPassword);
+    expect((await stack.state()).mariadb).toEqual(before.mariadb);
   });
 
   it('backs up both databases (mariadb.sql.gz, postgres.sql.gz); the root password is on no command line meanwhile', async () => {
@@ -121,8 +133,9 @@ describe('btcpay with MariaDB: backup, wreck, restore', () => {
       const { run, leaks } = await runWatching(['restore', archive, '--target', 'btcpay', '--passphrase-file', cli.passFile, '--yes'], stack.mariadb!.rootPassword);
       restore = run;
       expect(leaks).toEqual([]);
-      // Restored or rolled back, the stack runs.
+      // Restored or rolled back, never half of each: the stack runs, with one whole state.
       expect(await stack.running()).toEqual(stack.containers);
+      expect([databasesOf(before), databasesOf(wrecked)]).toContainEqual(databasesOf(await stack.state()));
     });
 
     // BUG (plugins/btcpay/src/load-dump.ts, loadMariadb): it waits with `mariadb-admin -u root
