@@ -371,6 +371,11 @@ function makeSecrets(keyDir: string): Secrets {
   };
 }
 
+/** The provisioning nonce: one value in agent.conf, nonce.txt and the machine's document. */
+function nonceOf(n: number, s: Secrets): string {
+  return n === 0 ? 'user-admin:bootstrap' : `machine-0:${createHash('sha256').update(`${s.modelUuid}/${n}`).digest('hex').slice(0, 32)}`;
+}
+
 /** agent.conf as Juju 2.9 writes it (format 2.0, keys in its order; controllers carry serving info). */
 function agentConf(n: number, address: string, controllerIp: string, s: Secrets): string {
   const controller = n === 0;
@@ -379,7 +384,7 @@ function agentConf(n: number, address: string, controllerIp: string, s: Secrets)
     datadir: '/var/lib/juju',
     logdir: '/var/log/juju',
     metricsspooldir: '/var/lib/juju/metricspool',
-    nonce: controller ? 'user-admin:bootstrap' : `machine-0:${createHash('sha256').update(`${s.modelUuid}${n}`).digest('hex').slice(0, 32)}`,
+    nonce: nonceOf(n, s),
     jobs: controller ? ['JobManageModel', 'JobHostUnits'] : ['JobHostUnits'],
     upgradedToVersion: VERSION,
     cacert: s.caCert,
@@ -490,7 +495,7 @@ function machineFiles(n: number, addresses: readonly string[], s: Secrets): File
     dir('/etc/systemd'),
     dir('/etc/systemd/system'),
     { path: `/etc/systemd/system/jujud-machine-${n}.service`, type: 'symlink', target: `/var/lib/juju/init/jujud-machine-${n}/jujud-machine-${n}.service` },
-    file('/var/lib/juju/nonce.txt', n === 0 ? 'user-admin:bootstrap' : `machine-0:${n}`),
+    file('/var/lib/juju/nonce.txt', `${nonceOf(n, s)}\n`),
     ...authorizedKeys(s),
   ];
   if (n !== 0) return files;
@@ -536,7 +541,7 @@ function jujuCollections(s: Secrets, addresses: readonly string[]): Collection[]
     _id: `${model}:${n}`,
     machineid: String(n),
     'model-uuid': model,
-    nonce: n === 0 ? 'user-admin:bootstrap' : `machine-0:${n}`,
+    nonce: nonceOf(n, s),
     series: 'focal',
     jobs: n === 0 ? [2, 1] : [1],
     addresses: [{ value: ip, addresstype: 'ipv4', networkscope: 'local-cloud', origin: 'provider' }],

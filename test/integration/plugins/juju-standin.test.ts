@@ -92,7 +92,8 @@ describe('the Juju stand-in machines', () => {
     const root = await ssh(env.controller, 'true', { user: 'root' });
     expect(root.code).not.toBe(0);
     for (const m of env.machines) {
-      expect((await sshOk(m, 'sudo -n cat /var/lib/juju/nonce.txt')).trim()).toBe(`machine-0:${m.machineId}`);
+      const conf = parse(await sshOk(m, `sudo -n cat /var/lib/juju/agents/machine-${m.machineId}/agent.conf`)) as { nonce: string };
+      expect((await sshOk(m, 'sudo -n cat /var/lib/juju/nonce.txt')).trim()).toBe(conf.nonce);
     }
     // Every machine has its own host key.
     const keys = env.knownHostsText().trim().split('\n').filter((l) => l.includes('ssh-ed25519')).map((l) => l.split(' ')[2]);
