@@ -42,10 +42,12 @@ export interface MariadbTableState {
   readonly checksum: string;
   /** The next AUTO_INCREMENT value, or null for a table without one. */
   readonly autoIncrement: number | null;
+  /** md5 of SHOW CREATE TABLE: columns, keys, constraints, engine, charset. */
+  readonly definition: string;
 }
 
 export interface MariadbDatabaseState {
-  /** `<type> <name>` of every table, view and trigger, with an md5 of its definition. */
+  /** `<type> <name>` of every table and view; `TRIGGER`/`VIEW-DEFINITION <name> <md5 of its body>`. */
   readonly objects: readonly string[];
   readonly tables: Readonly<Record<string, MariadbTableState>>;
 }
@@ -252,19 +254,19 @@ export async function createBtcpayStack(docker: Dockerode, options: BtcpayStackO
     (await dockerExec(docker.getContainer(postgresContainer), ['psql', '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-U', 'postgres', '-d', db], { input: query })).stdout;
   await seedDatabases(sql, scale);
 
-  let mariadb: StackMariadb | undefined;
-  if (options.mariadb) {
-    const container = containerNameOf(project, MARIADB_SERVICE);
-    mariadb = {
-      container,
-      rootPassword: mariadbPassword,
-      sql: async (query, db) =>
-        (await dockerExec(docker.getContainer(container), ['mariadb', '-u', 'root', '-N', '-B', ...(db ? [db] : [])], { input: query, env: { MYSQL_PWD: mariadbPassword } })).stdout,
-    };
-    await waitForMariadb(docker, container, mariadbPassword, { timeoutMs: 60_000 });
-    await seedMariadb(mariadb.sql);
+  const mariadbContainer = containerNameOf(project, MARIADB_SERVICE);
+  const my: StackMariadb | undefined = options.mariadb
+    ? {
+        container: mariadbContainer,
+        rootPassword: mariadbPassword,
+        sql: async (query, db) =>
+          (await dockerExec(docker.getContainer(mariadbContainer), ['mariadb', '-u', 'root', '-N', '-B', ...(db ? [db] : [])], { input: query, env: { MYSQL_PWD: mariadbPassword } })).stdout,
+      }
+    : undefined;
+  if (my) {
+    await waitForMariadb(docker, my.container, my.rootPassword, { timeoutMs: 60_000 });
+    await seedMariadb(my.sql);
   }
-  const my = mariadb;
 
   return {
     project,
@@ -684,7 +686,8 @@ async function mariadbState(sql: MariadbSql): Promise<MariadbState> {
       const table = `${myIdent(db!)}.${myIdent(name!)}`;
       const [count] = rows(await sql(`SELECT COUNT(*) FROM ${table}`))[0]!;
       const [, checksum] = rows(await sql(`CHECKSUM TABLE ${table} EXTENDED`))[0]!;
-      tables[name!] = { rows: Number(count), checksum: checksum!, autoIncrement: auto === 'null' ? null : Number(auto) };
+      const definition = createHash('md5').update(await sql(`SHOW CREATE TABLE ${table}`)).digest('hex');
+      tables[name!] = { rows: Number(count), checksum: checksum!, autoIncrement: auto === 'null' ? null : Number(auto), definition };
     }
     databases[db!] = { objects, tables };
   }
