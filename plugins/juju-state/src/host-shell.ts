@@ -16,7 +16,7 @@ export interface HostShell {
   /** Runs `command` (through sudo unless the target turned it off); `purpose` heads the error. */
   run(command: string, purpose: string, options?: { readonly signal?: AbortSignal; readonly input?: string }): Promise<string>;
   /** Runs and reports the exit code instead of failing. */
-  test(command: string, options?: { readonly signal?: AbortSignal }): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  test(command: string, options?: { readonly signal?: AbortSignal; readonly input?: string }): Promise<{ code: number | null; stdout: string; stderr: string }>;
   readFile(path: string, purpose: string): Promise<Buffer>;
   /** Writes `text` to `path` with mode 0600; the content goes on stdin, never in a command line. */
   writeSecretFile(path: string, text: string, purpose: string): Promise<void>;
@@ -34,7 +34,8 @@ export function hostShell(host: RemoteHost, sudo: boolean): HostShell {
   return {
     host,
     run,
-    test: (command, options = {}) => host.exec(command, { sudo, allowFailure: true, ...(options.signal ? { signal: options.signal } : {}) }),
+    test: (command, options = {}) =>
+      host.exec(command, { sudo, allowFailure: true, ...(options.signal ? { signal: options.signal } : {}), ...(options.input !== undefined ? { input: options.input } : {}) }),
     readFile: async (path, purpose) => Buffer.from((await run(`base64 < ${q(path)}`, purpose)).replace(/\s+/g, ''), 'base64'),
     writeSecretFile: async (path, text, purpose) => {
       await run(`umask 077; cat > ${q(path)}`, purpose, { input: text });

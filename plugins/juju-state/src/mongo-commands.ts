@@ -21,13 +21,27 @@ export function mongorestoreCommand(tool: string, login: MongoLogin, dumpDir: st
 }
 
 /**
- * Makes the replica set one member, the new controller, as Juju's restore does. The legacy
- * mongo shell takes no password file, so the script, db.auth first, goes on stdin.
+ * Makes the replica set one member, the new controller, as Juju's restore does: rs.initiate
+ * on a set never initiated (a fresh juju-db), else a forced rs.reconfig. The legacy mongo
+ * shell takes no password file, so the script, db.auth first, goes on stdin.
  */
-export function replicaSetCommand(tool: string, login: MongoLogin, password: string, member: string): { command: string; input: string } {
-  const config = { _id: 'juju', version: 1, members: [{ _id: 1, host: member }] };
+export function replicaSetCommand(tool: string, login: MongoLogin, password: string, member: string, initiated: boolean): { command: string; input: string } {
+  const config = JSON.stringify({ _id: 'juju', version: 1, members: [{ _id: 1, host: member }] });
   return {
-    command: `${q(tool)} --quiet --ssl --sslAllowInvalidCertificates --host ${q(`127.0.0.1:${login.port}`)} admin`,
-    input: `db.getSiblingDB("admin").auth(${JSON.stringify(login.tag)}, ${JSON.stringify(password)})\nrs.reconfig(${JSON.stringify(config)}, {force: true})\n`,
+    command: mongoShell(tool, login),
+    input: `${auth(login, password)}\n${initiated ? `rs.reconfig(${config}, {force: true})` : `rs.initiate(${config})`}\n`,
   };
+}
+
+/** Asks whether the set was initiated; the answer holds NotYetInitialized when not. */
+export function replicaSetStatusCommand(tool: string, login: MongoLogin, password: string): { command: string; input: string } {
+  return { command: mongoShell(tool, login), input: `${auth(login, password)}\nrs.status()\n` };
+}
+
+function mongoShell(tool: string, login: MongoLogin): string {
+  return `${q(tool)} --quiet --ssl --sslAllowInvalidCertificates --host ${q(`127.0.0.1:${login.port}`)} admin`;
+}
+
+function auth(login: MongoLogin, password: string): string {
+  return `db.getSiblingDB("admin").auth(${JSON.stringify(login.tag)}, ${JSON.stringify(password)})`;
 }

@@ -19,8 +19,8 @@ export async function planRestore(ctx: RestoreContext): Promise<RestorePlan> {
     `Copy juju-backup/ (root.tar, the database dump) to a staging folder on ${opts.ssh.host} (removed at the end).`,
     `Stop ${agent} and juju-db on ${opts.ssh.host}.`,
     `Extract root.tar at / (owners and modes kept): /var/lib/juju/agents/${facts.tag}, tools, server.pem, system-identity, shared-secret, init, nonce.txt, authorized_keys.`,
-    `Start juju-db and load the dump with mongorestore --drop as ${facts.tag} (password in a 0600 file), leaving out logs.*.`,
-    `Re-initiate the replica set as one member, ${joinHostPort(l.newAddress, facts.statePort)}.`,
+    `Start juju-db and make the replica set one member, ${joinHostPort(l.newAddress, facts.statePort)} (rs.initiate, or a forced rs.reconfig).`,
+    `Load the dump with mongorestore --drop --oplogReplay as ${facts.tag} (password in a 0600 file), leaving out logs.*.`,
     `Point ${facts.tag}'s apiaddresses and stateaddresses at ${l.newAddress} (the previous agent.conf kept as agent.conf.lifeboat-<time>).`,
     `Restart juju-db and start ${agent}.`,
     ...l.machines.map(

@@ -6,6 +6,7 @@
  * controller's agent.conf at it, start juju-db and the agent, and re-point every other machine.
  */
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { stringify } from 'yaml';
@@ -16,7 +17,7 @@ import { archiveFacts } from './archive-facts.js';
 import { agentConfPath } from './find-agent.js';
 import { findCommand, GNU_TAR, hostShell, q, type HostShell } from './host-shell.js';
 import { readOptions, type JujuOptions } from './juju-options.js';
-import { mongorestoreCommand, replicaSetCommand } from './mongo-commands.js';
+import { mongorestoreCommand, replicaSetCommand, replicaSetStatusCommand } from './mongo-commands.js';
 import { answeringPorts } from './port-check.js';
 import { machinesError, repointMachines } from './repoint-machines.js';
 import { OLD_CONTROLLER_PORTS, restoreLayout, type RestoreLayout } from './restore-layout.js';
@@ -74,15 +75,24 @@ export async function restoreController(ctx: RestoreContext): Promise<RestoreRes
     const conf = parseAgentConf((await shell.readFile(confPath, `Reading the restored ${confPath}`)).toString('utf8'), `the restored ${confPath}`);
     if (!conf.statePassword) throw new AppError('plugin', `The restored ${confPath} has no statepassword, so the database cannot be loaded.`);
 
-    ctx.progress.report({ kind: 'phase', phase: 'loading the database (mongorestore)' });
     await shell.run('systemctl start juju-db', 'Starting juju-db');
     const login = { tag: conf.tag, port: conf.statePort, configFile: `${staging}/mongo.conf` };
     await shell.writeSecretFile(login.configFile, stringify({ password: conf.statePassword }), 'Writing the MongoDB tools\' configuration');
     try {
-      await shell.run(mongorestoreCommand(mongorestore, login, `${staging}/juju-backup/dump`), 'mongorestore', { signal: ctx.signal });
+      // A member that is not primary takes no writes: the set is made first, then loaded.
       ctx.progress.report({ kind: 'phase', phase: 're-initiating the replica set' });
-      const rs = replicaSetCommand(mongo, login, conf.statePassword, joinHostPort(layout.newAddress, conf.statePort));
+      const status = replicaSetStatusCommand(mongo, login, conf.statePassword);
+      // juju-db may take a moment to listen after its start.
+      let answer = await shell.test(status.command, { input: status.input });
+      for (let i = 0; i < 30 && /could not connect|connection refused/i.test(`${answer.stdout}${answer.stderr}`); i++) {
+        await sleep(1000, undefined, { signal: ctx.signal });
+        answer = await shell.test(status.command, { input: status.input });
+      }
+      const initiated = !/NotYetInitialized|no replset config/i.test(`${answer.stdout}${answer.stderr}`);
+      const rs = replicaSetCommand(mongo, login, conf.statePassword, joinHostPort(layout.newAddress, conf.statePort), initiated);
       await shell.run(rs.command, 'Re-initiating the replica set', { input: rs.input });
+      ctx.progress.report({ kind: 'phase', phase: 'loading the database (mongorestore)' });
+      await shell.run(mongorestoreCommand(mongorestore, login, `${staging}/juju-backup/dump`), 'mongorestore', { signal: ctx.signal });
     } finally {
       await shell.run(`rm -f ${q(login.configFile)}`, 'Removing the MongoDB tools\' configuration').catch(() => undefined);
     }

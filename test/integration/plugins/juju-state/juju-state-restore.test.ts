@@ -1,0 +1,126 @@
+/**
+ * The juju-state plugin restores a stand-in controller onto a new host over real SSH: refused
+ * while the old one answers; a dry run changes nothing; with machine-0 down, the new host gets
+ * root.tar's files and the database, and machines 1 and 2 are re-pointed and restarted; a
+ * machine that cannot be reached is reported, with a non-zero exit, the other still done.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JujuMachine } from '../../../env/docker/juju-controller.js';
+import { archivePathOf, output } from '../lifeboat-cli.js';
+import { setUpJujuSuite, type JujuSuite } from './juju-state-cli.js';
+
+let suite: JujuSuite;
+let archive: string;
+let dbBefore: Record<string, string>;
+/** root.tar's regular files: path → sha256. */
+const rootFiles: Record<string, string> = {};
+
+beforeAll(async () => {
+  suite = await setUpJujuSuite('lbt-jujur');
+  await suite.targets({ ctl: { machine: suite.env.controller } });
+  const run = await suite.lifeboat(['backup', 'ctl', '--json', ...pass()]);
+  expect(run.code, output(run)).toBe(0);
+  archive = archivePathOf(run);
+  dbBefore = await suite.env.dbState(suite.env.controller);
+  const out = join(suite.root, 'x');
+  const x = await suite.lifeboat(['extract', archive, 'juju-backup/root.tar', '--to', out, ...pass()]);
+  expect(x.code, output(x)).toBe(0);
+  const tar = join(out, 'juju-backup', 'root.tar');
+  const listing = execFileSync('tar', ['-tvf', tar], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('-'));
+  for (const line of listing) {
+    const name = line.split(/\s+/).slice(5).join(' ');
+    rootFiles[name] = createHash('sha256').update(execFileSync('tar', ['-xOf', tar, name])).digest('hex');
+  }
+});
+
+afterAll(async () => {
+  await suite?.close();
+});
+
+const pass = (): string[] => ['--passphrase-file', suite.cli.passFile];
+const sh = (m: JujuMachine, script: string): Promise<string> => m.exec(['sh', '-c', script]);
+const agentConf = async (m: JujuMachine, n: number): Promise<Record<string, unknown>> =>
+  parse((await m.readFile(`/var/lib/juju/agents/machine-${n}/agent.conf`)).toString('utf8')) as Record<string, unknown>;
+
+describe('juju-state restore', () => {
+  let fresh: JujuMachine;
+
+  it('refuses while the old controller answers, changing nothing on the new host', async () => {
+    fresh = await suite.env.newController();
+    await suite.targets({ ctl: { machine: suite.env.controller }, fresh: { machine: fresh } });
+    const run = await suite.lifeboat(['restore', archive, '--target', 'fresh', '--yes', ...pass()]);
+    expect(run.code, output(run)).not.toBe(0);
+    expect(output(run)).toContain(`The old controller ${suite.env.controller.address}`);
+    expect(output(run)).toMatch(/still answers on port/);
+    expect(await sh(fresh, 'ls /var/lib/juju 2>/dev/null; ls /var/tmp; true')).toBe('');
+    // Machines still point at the old controller.
+    expect((await agentConf(suite.env.machines[0]!, 1)).apiaddresses).toEqual([`${suite.env.controller.address}:17070`]);
+  });
+
+  it('--dry-run prints every step and machine and changes nothing', async () => {
+    const run = await suite.lifeboat(['restore', archive, '--target', 'fresh', '--dry-run', ...pass()]);
+    expect(run.code, output(run)).toBe(0);
+    const text = output(run);
+    for (const m of suite.env.machines) expect(text).toContain(`Machine ${m.machineId}: SSH to ${m.address}`);
+    expect(text).toContain('mongorestore --drop');
+    expect(text).toContain(`${fresh.address}:37017`);
+    expect(text).toMatch(/answers now on port/);
+    expect(await sh(fresh, 'ls /var/lib/juju 2>/dev/null; ls /var/tmp; true')).toBe('');
+  });
+
+  it('with machine-0 down: files, database and replica set on the new host; machines 1 and 2 re-pointed and restarted', async () => {
+    await suite.env.controller.stop();
+    const run = await suite.lifeboat(['restore', archive, '--target', 'fresh', '--yes', ...pass()]);
+    expect(run.code, output(run)).toBe(0);
+    // root.tar's files, byte for byte (agent.conf was re-pointed, the heartbeat is the new agent's).
+    for (const [path, sha] of Object.entries(rootFiles)) {
+      if (path.endsWith('/agent.conf') || path.endsWith('standin-heartbeat')) continue;
+      expect(createHash('sha256').update(await fresh.readFile(`/${path}`)).digest('hex'), path).toBe(sha);
+    }
+    expect(await sh(fresh, 'stat -c "%a %U" /var/lib/juju/agents/machine-0/agent.conf /var/lib/juju/server.pem /home/ubuntu/.ssh/authorized_keys')).toBe('600 root\n600 root\n600 ubuntu\n');
+    // The database: what the dump held (admin, backups and logs are left out, as Juju does).
+    const expected = Object.fromEntries(Object.entries(dbBefore).filter(([k]) => !/^(admin|backups|logs)\//.test(k)));
+    expect(Object.keys(expected)).toContain('juju/machines.bson');
+    expect(await suite.env.dbState(fresh)).toEqual(expected);
+    expect(await sh(fresh, 'cat /var/lib/juju/db-standin/replset.json')).toContain(`"host":"${fresh.address}:37017"`);
+    const own = await agentConf(fresh, 0);
+    expect(own.apiaddresses).toEqual([`${fresh.address}:17070`]);
+    expect(own.stateaddresses).toEqual([`${fresh.address}:37017`]);
+    expect(own.statepassword).toBe(suite.env.statePassword);
+    expect(await sh(fresh, 'systemctl is-active jujud-machine-0 juju-db')).toBe('active\nactive\n');
+    for (const m of suite.env.machines) {
+      const conf = await agentConf(m, m.machineId);
+      expect(conf.apiaddresses).toEqual([`${fresh.address}:17070`]);
+      expect(await sh(m, `ls /var/lib/juju/agents/machine-${m.machineId}/`)).toMatch(/agent\.conf\.lifeboat-\d{8}-\d{6}/);
+      // The restarted agent read the new address.
+      expect(await sh(m, `cat /var/log/juju/machine-${m.machineId}.log`)).toContain(`started; apiaddresses: [${fresh.address}:17070]`);
+      expect(output(run)).toContain(`Machine ${m.machineId} (${m.address}): ok`);
+    }
+    expect(await sh(fresh, 'ls /var/tmp')).not.toContain('lifeboat-juju');
+  });
+
+  it('a machine that cannot be reached is reported, the exit is non-zero, and the other one is still re-pointed', async () => {
+    const second = await suite.env.newController();
+    await suite.targets({ again: { machine: second } });
+    const [one, two] = suite.env.machines as [JujuMachine, JujuMachine];
+    await two.stop();
+    try {
+      const run = await suite.lifeboat(['restore', archive, '--target', 'again', '--yes', ...pass()]);
+      expect(run.code, output(run)).not.toBe(0);
+      expect(output(run)).toMatch(new RegExp(`machine 2 \\(${two.address.replaceAll('.', '\\.')}\\): unreachable`));
+      expect(output(run)).toContain('1 of 2 machines were not re-pointed');
+      expect((await agentConf(one, 1)).apiaddresses).toEqual([`${second.address}:17070`]);
+      expect(await sh(second, 'systemctl is-active jujud-machine-0')).toBe('active\n');
+    } finally {
+      await two.start();
+    }
+    // Machine 2 was left as it was: still pointing at the first restore's controller.
+    expect((await agentConf(two, 2)).apiaddresses).toEqual([`${fresh.address}:17070`]);
+  });
+});
+
