@@ -103,6 +103,15 @@ describe('btcpay with MariaDB: backup, wreck, restore', () => {
     expect(paths.filter((p) => p.includes(`${PROJECT}_mariadb_datadir`))).toEqual([]);
   });
 
+  it('plans a restore (--dry-run) that starts MariaDB on an empty data folder and loads mariadb.sql.gz, and changes nothing', async () => {
+    const was = await stack.state();
+    const run = await lifeboat(['restore', archive, '--target', 'btcpay', '--passphrase-file', cli.passFile, '--dry-run']);
+    expect(run.code, output(run)).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`Move ${PROJECT}_mariadb_datadir .*start ${PROJECT}_mariadb_1 on an empty data folder.*load mariadb\\.sql\\.gz`));
+    expect(run.stdout).toContain('nothing was changed');
+    expect(await stack.state()).toEqual(was);
+  });
+
   it('the archived mariadb.sql.gz is a whole dump: loaded by hand after the database and its account were dropped, every database, row, auto-increment and account is back', async () => {
     // Only MariaDB's loss here: wreck() is for the restore below.
     await stack.mariadb!.sql("DROP DATABASE wordpress; DROP USER 'wp_app'@'%';");
