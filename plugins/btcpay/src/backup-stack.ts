@@ -27,7 +27,7 @@ import { restartReport, withStackState } from './restart-report.js';
 import { checkStagingSpace, copyToStaging, requireSpace } from './stage-volumes.js';
 import { q } from './shell-quote.js';
 import { startSupervisor, type Supervisor } from './supervisor.js';
-import { startWorkbench, VOLUMES, type Workbench } from './workbench.js';
+import { PROJECT_LABEL, startWorkbench, VOLUMES, type Workbench } from './workbench.js';
 import { AppError } from '../../../src-main/shared/app-error.js';
 
 export const METADATA_KEY = 'btcpay';
@@ -64,13 +64,13 @@ export async function backupStack(ctx: BackupContext): Promise<BackupResult> {
   const jobId = randomBytes(4).toString('hex');
   const stagingVolume = `lifeboat-staging-${jobId}`;
   ctx.progress.report({ kind: 'phase', phase: 'checking free space on the host' });
-  const bench = await startWorkbench(engine, { image: opts.helperImage ?? stack.postgresImage.name, volumesRoot: stack.volumesRoot, jobId });
+  const bench = await startWorkbench(engine, { image: opts.helperImage ?? stack.postgresImage.name, volumesRoot: stack.volumesRoot, jobId, labels: { [PROJECT_LABEL]: stack.project } });
   let staged = false;
   try {
     requireSpace(await checkStagingSpace(bench, volumes, set.patterns, ctx.signal), 'the copy of the volumes');
-    await engine.client.createVolume({ Name: stagingVolume, Labels: { 'lifeboat.btcpay.staging': jobId } });
+    await engine.client.createVolume({ Name: stagingVolume, Labels: { 'lifeboat.btcpay.staging': jobId, [PROJECT_LABEL]: stack.project } });
     staged = true;
-    const supervisor = await startSupervisor(await hostShell(ctx, opts.remote), { dockerSocket: opts.dockerSocket, graceSeconds: opts.supervisorGraceSeconds, log: ctx.log });
+    const supervisor = await startSupervisor(await hostShell(ctx, opts.remote), { dockerSocket: opts.dockerSocket, graceSeconds: opts.supervisorGraceSeconds, log: ctx.log, project: stack.project });
     const window = await stoppedWindow(ctx, { engine, stack, bench, supervisor, stagingVolume, volumes, patterns: set.patterns, stopTimeoutSeconds: opts.stopTimeoutSeconds });
 
     ctx.progress.report({ kind: 'phase', phase: 'compressing the database dumps' });

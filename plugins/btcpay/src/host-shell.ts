@@ -27,16 +27,20 @@ export async function hostShell(ctx: PluginContext, remote: boolean): Promise<Ho
 
 function runLocal(script: string, options: { readonly input?: string } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', script], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('sh', ['-c', script], { stdio: [options.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.stdout!.on('data', (c: Buffer) => out.push(c));
+    child.stderr!.on('data', (c: Buffer) => err.push(c));
     child.on('error', (e) => reject(new AppError('plugin', `Could not run sh on this machine: ${e.message}`, { cause: e })));
     child.on('close', (code) => {
       if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
       else reject(new AppError('plugin', `A command on this machine failed (exit ${code ?? 'signal'}): ${Buffer.concat(err).toString('utf8').trim().split('\n').slice(-3).join(' ')}`));
     });
-    child.stdin.end(options.input ?? '');
+    if (child.stdin) {
+      // A script that exits without reading its input closes the pipe: that is not an error here.
+      child.stdin.on('error', () => {});
+      child.stdin.end(options.input);
+    }
   });
 }

@@ -30,7 +30,7 @@ import { q } from './shell-quote.js';
 import { startSupervisor, type Supervisor } from './supervisor.js';
 import { swapScript, undoScript, type SwapPlan } from './swap-script.js';
 import { uploadArchive } from './upload-archive.js';
-import { startWorkbench, VOLUMES, type Workbench } from './workbench.js';
+import { PROJECT_LABEL, startWorkbench, VOLUMES, type Workbench } from './workbench.js';
 
 export async function restoreStack(ctx: RestoreContext): Promise<RestoreResult> {
   const opts = readOptions(ctx.target.options, ctx.local.env);
@@ -47,7 +47,7 @@ export async function restoreStack(ctx: RestoreContext): Promise<RestoreResult> 
     `BTCPay will be stopped; its current volumes${layout.empty.length > 0 ? ' and database' : ''} are kept in the Docker volume ${layout.rollbackVolume} until you remove it.`;
   if (!(await ctx.confirm(question))) throw new AppError('declined', 'Restore declined: nothing was changed.');
 
-  const bench = await startWorkbench(engine, { image: opts.helperImage ?? stack.postgresImage.name, volumesRoot: stack.volumesRoot, jobId });
+  const bench = await startWorkbench(engine, { image: opts.helperImage ?? stack.postgresImage.name, volumesRoot: stack.volumesRoot, jobId, labels: { [PROJECT_LABEL]: stack.project } });
   const made: string[] = [];
   let keepRollback = false;
   try {
@@ -59,7 +59,7 @@ export async function restoreStack(ctx: RestoreContext): Promise<RestoreResult> 
       ctx.log.info(`Created the volume ${r.volume}, which this host did not have yet.`);
     }
     for (const v of [layout.incomingVolume, layout.rollbackVolume]) {
-      await engine.client.createVolume({ Name: v, Labels: { 'lifeboat.btcpay.restore': jobId } });
+      await engine.client.createVolume({ Name: v, Labels: { 'lifeboat.btcpay.restore': jobId, [PROJECT_LABEL]: stack.project } });
       made.push(v);
     }
 
@@ -84,7 +84,7 @@ export async function restoreStack(ctx: RestoreContext): Promise<RestoreResult> 
     };
     await bench.sh(`cat > ${q(`${VOLUMES}/${layout.rollbackVolume}/_data/undo.sh`)}`, { input: `${undoScript(plan)}\n`, purpose: 'writing the undo script' });
 
-    const supervisor = await startSupervisor(await hostShell(ctx, opts.remote), { dockerSocket: opts.dockerSocket, graceSeconds: opts.supervisorGraceSeconds, log: ctx.log });
+    const supervisor = await startSupervisor(await hostShell(ctx, opts.remote), { dockerSocket: opts.dockerSocket, graceSeconds: opts.supervisorGraceSeconds, log: ctx.log, project: stack.project });
     const result = await swapAndLoad(ctx, { engine, stack, layout, bench, supervisor, plan, dumps: { postgres: dumps.get(POSTGRES_DUMP)?.file, mariadb: dumps.get(MARIADB_DUMP)?.file }, stopTimeoutSeconds: opts.stopTimeoutSeconds });
     keepRollback = true;
     return result;

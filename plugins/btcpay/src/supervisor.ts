@@ -44,17 +44,18 @@ done
 
 export async function startSupervisor(
   shell: HostShell,
-  options: { readonly dockerSocket: string; readonly graceSeconds: number; readonly log: Logger },
+  options: { readonly dockerSocket: string; readonly graceSeconds: number; readonly log: Logger; /** The compose project: reports of earlier recoveries are per stack. */ readonly project: string },
 ): Promise<Supervisor> {
   const id = randomBytes(6).toString('hex');
-  const dir = `/var/tmp/lifeboat-btcpay-${id}`;
+  const prefix = `/var/tmp/lifeboat-btcpay-${options.project}-`;
+  const dir = `${prefix}${id}`;
   const docker = `DOCKER_HOST=${q(`unix://${options.dockerSocket}`)}; export DOCKER_HOST`;
   let earlier = '';
   try {
     earlier = await shell.run(
       [
         // Reports of supervisors that had to recover an earlier job, read once and removed.
-        'for d in /var/tmp/lifeboat-btcpay-*.recovered; do [ -d "$d" ] || continue; echo "== $d"; cat "$d/recovery.log" 2>/dev/null; rm -rf "$d" 2>/dev/null || true; done',
+        `for d in ${q(prefix)}*.recovered; do [ -d "$d" ] || continue; echo "== $d"; cat "$d/recovery.log" 2>/dev/null; rm -rf "$d" 2>/dev/null || true; done`,
         'set -e',
         'command -v docker >/dev/null || { echo "the docker command is not installed" >&2; exit 3; }',
         `mkdir -m 700 ${q(dir)}`,

@@ -10,6 +10,8 @@ import type { DockerExecResult } from '../../../src-main/transport/docker/docker
 import { AppError, errorMessage } from '../../../src-main/shared/app-error.js';
 
 export const HELPER_LABEL = 'lifeboat.btcpay.helper';
+/** On Lifeboat's helper containers and volumes: the stack they work for. */
+export const PROJECT_LABEL = 'lifeboat.btcpay.project';
 /** Where the host's `<docker root>/volumes` appears in the helper. */
 export const VOLUMES = '/volumes';
 

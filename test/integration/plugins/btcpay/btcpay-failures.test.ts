@@ -19,8 +19,10 @@ const lifeboat = (args: readonly string[], env: Record<string, string> = {}) => 
 
 /** What Lifeboat leaves on the engine between jobs: nothing of its own. */
 async function leftovers(): Promise<string[]> {
-  const containers = (await suite.rig.docker.listContainers({ all: true })).flatMap((c) => c.Names).filter((n) => n.includes('lifeboat-btcpay-helper'));
-  const volumes = ((await suite.rig.docker.listVolumes()).Volumes ?? []).map((v) => v.Name).filter((n) => n.startsWith('lifeboat-staging-') || n.startsWith('lifeboat-restore-'));
+  // This stack's only: another run on the engine may be working on its own.
+  const filters = { label: [`lifeboat.btcpay.project=${PROJECT}`] };
+  const containers = (await suite.rig.docker.listContainers({ all: true, filters })).flatMap((c) => c.Names);
+  const volumes = ((await suite.rig.docker.listVolumes({ filters })).Volumes ?? []).map((v) => v.Name).filter((n) => n.startsWith('lifeboat-staging-') || n.startsWith('lifeboat-restore-'));
   return [...containers, ...volumes];
 }
 
@@ -70,9 +72,13 @@ describe('btcpay: the stack comes back whatever happens', () => {
     await job.done;
     await until('the supervisor has started the stack again', async () => (await suite.stack.running()).length === suite.stack.containers.length, 60_000);
     expect(await suite.stack.running()).toEqual(suite.stack.containers);
-    const recovered = (await readdir('/var/tmp')).filter((d) => d.startsWith('lifeboat-btcpay-') && d.endsWith('.recovered'));
-    const logs = await Promise.all(recovered.map((d) => readFile(join('/var/tmp', d, 'recovery.log'), 'utf8').catch(() => '')));
-    expect(logs.join('\n')).toContain(`started ${PROJECT}_btcpayserver_1`);
+    // The supervisor moves its folder to .recovered once its recovery script has finished.
+    const recoveryLog = async (): Promise<string> => {
+      const recovered = (await readdir('/var/tmp')).filter((d) => d.startsWith(`lifeboat-btcpay-${PROJECT}-`) && d.endsWith('.recovered'));
+      return (await Promise.all(recovered.map((d) => readFile(join('/var/tmp', d, 'recovery.log'), 'utf8').catch(() => '')))).join('\n');
+    };
+    await until('the supervisor has written its report', async () => (await recoveryLog()).includes('recovery finished'), 30_000);
+    expect(await recoveryLog()).toContain(`started ${PROJECT}_btcpayserver_1`);
     await until('the helper is gone', async () => (await leftovers()).length === 0, 30_000);
   });
 });
