@@ -88,7 +88,7 @@ describe('btcpay with MariaDB: backup, wreck, restore', () => {
   });
 
   it('backs up both databases (mariadb.sql.gz, postgres.sql.gz); the root password is on no command line meanwhile', async () => {
-    // The pause keeps the stack stopped a while, so the watch sees the dumps' time.
+    // Watched from start to end, dumps included; the pause (as in btcpay-failures) widens the stopped window the watch covers.
     const { run, leaks, looks } = await runWatching(['backup', 'btcpay', '--passphrase-file', cli.passFile, '--json'], stack.mariadb!.rootPassword, {
       LIFEBOAT_TEST_FAILPOINTS: 'backup.stopped=pause:3000',
     });
