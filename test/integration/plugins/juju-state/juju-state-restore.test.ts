@@ -122,5 +122,21 @@ describe('juju-state restore', () => {
     // Machine 2 was left as it was: still pointing at the first restore's controller.
     expect((await agentConf(two, 2)).apiaddresses).toEqual([`${fresh.address}:17070`]);
   });
-});
 
+  it('restores a juju-backup-*.tar.gz as Juju writes it (extract --tar, then import), from the facts inside it', async () => {
+    const file = join(suite.root, 'juju-backup-20261122-031500.tar.gz');
+    const x = await suite.lifeboat(['extract', archive, '--tar', file, ...pass()]);
+    expect(x.code, output(x)).toBe(0);
+    const imp = await suite.lifeboat(['import', file, '--json']);
+    expect(imp.code, output(imp)).toBe(0);
+    const imported = (JSON.parse(imp.stdout) as { path: string; plugin: string }).path;
+    expect(JSON.parse(imp.stdout)).toMatchObject({ plugin: 'juju-state', origin: 'juju backup' });
+    const third = await suite.env.newController();
+    await suite.targets({ third: { machine: third } });
+    const run = await suite.lifeboat(['restore', imported, '--target', 'third', '--yes']);
+    expect(run.code, output(run)).toBe(0);
+    const expected = Object.fromEntries(Object.entries(dbBefore).filter(([k]) => !/^(admin|backups|logs)\//.test(k)));
+    expect(await suite.env.dbState(third)).toEqual(expected);
+    for (const m of suite.env.machines) expect((await agentConf(m, m.machineId)).apiaddresses).toEqual([`${third.address}:17070`]);
+  });
+});
