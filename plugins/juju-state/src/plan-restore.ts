@@ -1,9 +1,12 @@
 /** `lifeboat restore --dry-run` for a Juju controller: every step and machine, changing nothing. */
 import type { RestoreContext, RestorePlan } from '../../../src-main/plugin-host/plugin-api.js';
+import { errorMessage } from '../../../src-main/shared/app-error.js';
 import { joinHostPort } from './agent-conf.js';
 import { archiveFacts } from './archive-facts.js';
+import { hostShell } from './host-shell.js';
 import { readOptions } from './juju-options.js';
 import { answeringPorts } from './port-check.js';
+import { otherAgent } from './restore-controller.js';
 import { OLD_CONTROLLER_PORTS, restoreLayout } from './restore-layout.js';
 
 export async function planRestore(ctx: RestoreContext): Promise<RestorePlan> {
@@ -33,6 +36,13 @@ export async function planRestore(ctx: RestoreContext): Promise<RestorePlan> {
   if (open.length > 0) warnings.push(`The old controller ${l.oldHost} answers now on port ${open.join(', ')}: the restore would refuse.`);
   if (!l.tools.ok) warnings.push(l.tools.problem);
   if (l.haNote) warnings.push(l.haNote);
+  try {
+    const shell = hostShell(await ctx.ssh(), opts.sudo);
+    const other = await otherAgent(shell, facts);
+    if (other) warnings.push(`${opts.ssh.host} is not a fresh host: it holds ${other}. The restore would refuse.`);
+  } catch (e) {
+    warnings.push(`${opts.ssh.host} cannot be reached now (${errorMessage(e)}): the restore would refuse.`);
+  }
   if (l.machines.length === 0) warnings.push('No other machine is known from the backup: none would be re-pointed.');
   return { steps, ...(warnings.length > 0 ? { warnings } : {}) };
 }

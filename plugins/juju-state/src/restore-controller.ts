@@ -43,7 +43,28 @@ export async function preflight(ctx: RestoreContext, opts: JujuOptions, layout: 
   } catch (e) {
     throw new AppError('unreachable', `The new controller host ${opts.ssh.host} cannot be used: ${errorMessage(e)} Nothing was changed.`, { cause: e });
   }
+  const other = await otherAgent(shell, layout.facts);
+  if (other) {
+    throw new AppError('declined', `${shell.host.host} is not a fresh host: it holds ${other}. Restoring would overwrite it, so nothing was changed. Restore onto a fresh host (or one a previous restore of this backup left).`);
+  }
   return shell;
+}
+
+/**
+ * Another Juju agent on the host, said in words: an agent of another controller, or another
+ * machine of this one (e.g. machine 1, still at work). A previous restore of this very
+ * controller agent is not one: retrying is allowed.
+ */
+export async function otherAgent(shell: HostShell, facts: { readonly tag: string; readonly controllerUuid: string }): Promise<string | undefined> {
+  const r = await shell.test("for f in /var/lib/juju/agents/*/agent.conf; do [ -f \"$f\" ] || continue; printf '%s ' \"$(basename \"$(dirname \"$f\")\")\"; sed -n 's/^controller:[[:space:]]*//p' \"$f\" | head -n 1; done; true");
+  for (const line of r.stdout.split('\n')) {
+    const [tag, controller = ''] = line.trim().split(/\s+/);
+    if (!tag) continue;
+    const uuid = controller.replace(/^controller-/, '');
+    if (uuid && uuid !== facts.controllerUuid) return `the agent ${tag} of another Juju controller (${uuid}); the backup is of controller ${facts.controllerUuid}`;
+    if (tag !== facts.tag) return `the agent ${tag} of this controller's model, a machine at work`;
+  }
+  return undefined;
 }
 
 export async function restoreController(ctx: RestoreContext): Promise<RestoreResult> {

@@ -123,6 +123,20 @@ describe('juju-state restore', () => {
     expect((await agentConf(two, 2)).apiaddresses).toEqual([`${fresh.address}:17070`]);
   });
 
+  it('refuses a host that is not fresh (machine 1, at work), changing nothing there', async () => {
+    const [one] = suite.env.machines as [JujuMachine];
+    await suite.targets({ busy: { machine: one } });
+    const before = (await one.readFile('/var/lib/juju/agents/machine-1/agent.conf')).toString('utf8');
+    const plan = await suite.lifeboat(['restore', archive, '--target', 'busy', '--dry-run', ...pass()]);
+    expect(plan.code, output(plan)).toBe(0);
+    expect(output(plan)).toContain('is not a fresh host: it holds the agent machine-1');
+    const run = await suite.lifeboat(['restore', archive, '--target', 'busy', '--yes', ...pass()]);
+    expect(run.code, output(run)).not.toBe(0);
+    expect(output(run)).toContain('is not a fresh host: it holds the agent machine-1');
+    expect((await one.readFile('/var/lib/juju/agents/machine-1/agent.conf')).toString('utf8')).toBe(before);
+    expect(await sh(one, 'ls /var/lib/juju/agents; ls /var/tmp 2>/dev/null; true')).toBe('machine-1\n');
+  });
+
   it('restores a juju-backup-*.tar.gz as Juju writes it (extract --tar, then import), from the facts inside it', async () => {
     const file = join(suite.root, 'juju-backup-20261122-031500.tar.gz');
     const x = await suite.lifeboat(['extract', archive, '--tar', file, ...pass()]);
