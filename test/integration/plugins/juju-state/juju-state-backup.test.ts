@@ -126,6 +126,20 @@ describe('juju-state backup', () => {
     expect(await c.exec(['sh', '-c', 'ls /var/tmp'])).not.toContain('lifeboat-juju');
   });
 
+  it('probe: reachable over SSH, the agent running, its Juju version; a stopped agent is said so', async () => {
+    const up = await suite.lifeboat(['probe', 'ctl', '--json']);
+    expect(up.code, output(up)).toBe(0);
+    expect(parseJson(up)).toMatchObject({ reachable: true, running: true, version: suite.env.version });
+    await suite.env.controller.exec(['systemctl', 'stop', 'jujud-machine-0']);
+    try {
+      const down = await suite.lifeboat(['probe', 'ctl', '--json']);
+      expect(parseJson(down)).toMatchObject({ reachable: true, running: false });
+      expect((parseJson(down) as { detail: string }).detail).toContain('jujud-machine-0 is not active');
+    } finally {
+      await suite.env.controller.exec(['systemctl', 'start', 'jujud-machine-0']);
+    }
+  });
+
   it("extract --tar writes Juju's juju-backup-*.tar.gz: exactly the juju-backup/ layout, no lifeboat/", async () => {
     await mkdir(join(suite.root, 'juju-files'), { recursive: true });
     const file = join(suite.root, 'juju-files', 'juju-backup-20261122-031500.tar.gz');
