@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../../../src-main/shared/models/manifest.js';
 import { archivePathOf, listedArchives, output, parseJson } from '../lifeboat-cli.js';
-import { cmdlines, setUpJujuSuite, type JujuSuite } from './juju-state-cli.js';
+import { cmdlines, setUpJujuSuite, startLifeboat, type JujuSuite } from './juju-state-cli.js';
 
 let suite: JujuSuite;
 let archive: string;
@@ -19,6 +19,8 @@ let archive: string;
 beforeAll(async () => {
   suite = await setUpJujuSuite('lbt-jujub');
   await suite.targets({ ctl: { machine: suite.env.controller } });
+  // A mongodump that takes its time, so a job is caught while it runs.
+  await suite.env.controller.exec(['sh', '-c', 'printf "#!/bin/sh\\nsleep 3\\nexec /usr/lib/juju/bin/mongodump \\"\\$@\\"\\n" > /usr/local/bin/slow-mongodump && chmod 755 /usr/local/bin/slow-mongodump']);
 });
 
 afterAll(async () => {
@@ -88,8 +90,6 @@ describe('juju-state backup', () => {
 
   it('never puts the database password on a command line on the controller, even while mongodump runs', async () => {
     const c = suite.env.controller;
-    // A mongodump that takes its time, so the job is caught while it runs.
-    await c.exec(['sh', '-c', 'printf "#!/bin/sh\\nsleep 3\\nexec /usr/lib/juju/bin/mongodump \\"\\$@\\"\\n" > /usr/local/bin/slow-mongodump && chmod 755 /usr/local/bin/slow-mongodump']);
     await suite.targets({ ctl: { machine: c, options: { mongodump: '/usr/local/bin/slow-mongodump' } } });
     const job = suite.lifeboat(['backup', 'ctl', '--json', ...pass()]);
     let finished = false;
@@ -124,6 +124,29 @@ describe('juju-state backup', () => {
     }
     expect(listedArchives(await suite.lifeboat(['archives', '--json']))).toEqual(before);
     expect(await c.exec(['sh', '-c', 'ls /var/tmp'])).not.toContain('lifeboat-juju');
+  });
+
+  it('canceled (Ctrl-C) while mongodump runs: no archive, and nothing staged is left on the controller', async () => {
+    const c = suite.env.controller;
+    const before = listedArchives(await suite.lifeboat(['archives', '--json']));
+    await suite.targets({ ctl: { machine: c, options: { mongodump: '/usr/local/bin/slow-mongodump' } } });
+    try {
+      const job = startLifeboat(suite.cli, ['backup', 'ctl', ...pass()]);
+      let running = false;
+      for (let i = 0; i < 100 && !running; i++) running = (await cmdlines(c)).includes('slow-mongodump');
+      expect(running).toBe(true);
+      expect(await c.exec(['sh', '-c', 'ls /var/tmp'])).toContain('lifeboat-juju');
+      job.child.kill('SIGINT');
+      const { code, out } = await job.done;
+      expect(code, out).toBe(130);
+    } finally {
+      await suite.targets({ ctl: { machine: c } });
+    }
+    expect(listedArchives(await suite.lifeboat(['archives', '--json']))).toEqual(before);
+    // Long enough for a mongodump that outlived the cancel to write its dump again.
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(await c.exec(['sh', '-c', 'ls /var/tmp'])).not.toContain('lifeboat-juju');
+    expect(await cmdlines(c)).not.toContain('mongodump');
   });
 
   it('probe: reachable over SSH, the agent running, its Juju version; a stopped agent is said so', async () => {

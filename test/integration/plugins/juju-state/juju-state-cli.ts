@@ -2,7 +2,7 @@
  * What the juju-state tests share: the stand-in Juju deployment on the test engine, and a CLI
  * home whose known_hosts knows its machines and whose config has targets for them.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 import { startDockerRig, type DockerRig } from '../../../env/dockerd.js';
 import { createJujuEnv, type JujuEnv, type JujuMachine } from '../../../env/docker/juju-controller.js';
 import { createCliHome, type PassphraseCliHome } from '../cli-home.js';
-import { PROJECT_DIR, runLifeboat, type CliRun } from '../lifeboat-cli.js';
+import { PROJECT_DIR, runLifeboat, type CliHome, type CliRun } from '../lifeboat-cli.js';
 
 export const PASSPHRASE = 'juju state test passphrase';
 
@@ -61,4 +61,17 @@ export async function setUpJujuSuite(prefix: string): Promise<JujuSuite> {
 /** Every process's command line in a machine, NULs as spaces. */
 export async function cmdlines(m: JujuMachine): Promise<string> {
   return m.exec(['sh', '-c', 'for f in /proc/[0-9]*/cmdline; do tr "\\000" " " < "$f" 2>/dev/null; echo; done; true']);
+}
+
+/** A `lifeboat` run the test can signal (Ctrl-C) while it works. */
+export function startLifeboat(home: CliHome, args: readonly string[]): { child: ChildProcess; done: Promise<{ code: number | null; out: string }> } {
+  const child = spawn(process.execPath, [join(PROJECT_DIR, 'bin', 'lifeboat.js'), ...args], {
+    cwd: PROJECT_DIR,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home.home, XDG_DATA_HOME: home.dataHome, XDG_CONFIG_HOME: home.configHome, LIFEBOAT_STORE: home.store, NO_COLOR: '1', SSH_AUTH_SOCK: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  return { child, done: new Promise((resolve) => child.on('close', (code) => resolve({ code, out }))) };
 }
