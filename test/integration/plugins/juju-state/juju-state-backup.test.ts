@@ -149,6 +149,35 @@ describe('juju-state backup', () => {
     expect(await cmdlines(c)).not.toContain('mongodump');
   });
 
+  it('an HA controller: the members are recorded, HANodes counts them, and a restore plan says only the first is checked', async () => {
+    const c = suite.env.controller;
+    const conf = '/var/lib/juju/agents/machine-0/agent.conf';
+    const original = (await c.readFile(conf)).toString('utf8');
+    const members = [`${c.address}:37017`, '192.0.2.21:37017', '192.0.2.22:37017'];
+    await c.exec(['sh', '-c', `cp -p ${conf} /root/agent.conf.keep && sed -i 's|^- ${c.address}:37017$|${members.map((m) => `- ${m}`).join('\\n')}|' ${conf}`]);
+    let path: string;
+    try {
+      const run = await suite.lifeboat(['backup', 'ctl', '--json', ...pass()]);
+      expect(run.code, output(run)).toBe(0);
+      expect(output(run)).toContain('This controller is HA');
+      path = archivePathOf(run);
+    } finally {
+      await c.exec(['sh', '-c', `cp -p /root/agent.conf.keep ${conf}`]);
+    }
+    expect((await c.readFile(conf)).toString('utf8')).toBe(original);
+    const manifest = await manifestOf(path);
+    expect((manifest.metadata.juju as { haMembers: string[] }).haMembers).toEqual(members);
+    const out = join(suite.root, 'ha');
+    const x = await suite.lifeboat(['extract', path, 'juju-backup/metadata.json', '--to', out, ...pass()]);
+    expect(x.code, output(x)).toBe(0);
+    expect(JSON.parse(await readFile(join(out, 'juju-backup', 'metadata.json'), 'utf8'))).toMatchObject({ HANodes: 3 });
+    await suite.targets({ ctl: { machine: c }, elsewhere: { machine: c, options: { newAddress: '192.0.2.99' } } });
+    const plan = await suite.lifeboat(['restore', path, '--target', 'elsewhere', '--dry-run', ...pass()]);
+    expect(plan.code, output(plan)).toBe(0);
+    expect(output(plan)).toContain(`Only the initial controller, ${c.address}, is checked`);
+    await suite.targets({ ctl: { machine: c } });
+  });
+
   it('probe: reachable over SSH, the agent running, its Juju version; a stopped agent is said so', async () => {
     const up = await suite.lifeboat(['probe', 'ctl', '--json']);
     expect(up.code, output(up)).toBe(0);
