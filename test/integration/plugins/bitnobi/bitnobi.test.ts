@@ -31,6 +31,8 @@ beforeAll(async () => {
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: PROJECT_DIR, stdio: 'inherit' });
   rig = await startDockerRig();
   images = await ensureBitnobiImages(rig.docker);
+  // An interrupted run leaves its containers (unlabelled ones too, made by a restore) behind.
+  await removeContainersNamed(rig.docker, PREFIX);
   tmp = await mkdtemp(join(tmpdir(), 'lbt-bitnobi-'));
 });
 
