@@ -11,7 +11,7 @@ import type { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { stringify } from 'yaml';
 import type { RestoreContext, RestoreResult } from '../../../src-main/plugin-host/plugin-api.js';
-import { AppError, errorMessage } from '../../../src-main/shared/app-error.js';
+import { AppError, errorMessage, isAppError } from '../../../src-main/shared/app-error.js';
 import { joinHostPort, parseAgentConf, rewriteAgentConf } from './agent-conf.js';
 import { archiveFacts } from './archive-facts.js';
 import { agentConfPath } from './find-agent.js';
@@ -127,6 +127,13 @@ export async function restoreController(ctx: RestoreContext): Promise<RestoreRes
     await shell.run(`if [ ! -e /etc/systemd/system/${agent}.service ] && [ -f ${q(unitFile)} ]; then systemctl link ${q(unitFile)} && systemctl enable ${q(agent)}; fi`, `Installing the ${agent} unit`);
     await shell.run('systemctl restart juju-db', 'Restarting juju-db');
     await shell.run(`systemctl start ${q(agent)}`, `Starting ${agent}`);
+  } catch (e) {
+    // The other machines were not touched yet; the new host may be half made, and a retry onto it is allowed.
+    throw new AppError(
+      isAppError(e) ? e.code : 'plugin',
+      `${errorMessage(e)} The restore stopped on the new host ${shell.host.host}, which may be partly restored; the other machines were not touched. Fix the cause and restore again onto the same host.`,
+      { cause: e },
+    );
   } finally {
     await removeStaging(shell, staging, ctx.log);
   }

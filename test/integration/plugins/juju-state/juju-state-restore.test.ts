@@ -123,6 +123,22 @@ describe('juju-state restore', () => {
     expect((await agentConf(two, 2)).apiaddresses).toEqual([`${fresh.address}:17070`]);
   });
 
+  it('a failure on the new host leaves the machines untouched, and a retry onto the same host works', async () => {
+    const host = await suite.env.newController();
+    const [one] = suite.env.machines as [JujuMachine];
+    const before = (await one.readFile('/var/lib/juju/agents/machine-1/agent.conf')).toString('utf8');
+    await suite.targets({ retry: { machine: host, options: { mongorestore: '/bin/false' } } });
+    const failed = await suite.lifeboat(['restore', archive, '--target', 'retry', '--yes', ...pass()]);
+    expect(failed.code, output(failed)).not.toBe(0);
+    expect(output(failed)).toContain('may be partly restored; the other machines were not touched');
+    expect((await one.readFile('/var/lib/juju/agents/machine-1/agent.conf')).toString('utf8')).toBe(before);
+    expect(await sh(host, 'ls /var/tmp 2>/dev/null; true')).not.toContain('lifeboat-juju');
+    await suite.targets({ retry: { machine: host } });
+    const again = await suite.lifeboat(['restore', archive, '--target', 'retry', '--yes', ...pass()]);
+    expect(again.code, output(again)).toBe(0);
+    expect((await agentConf(one, 1)).apiaddresses).toEqual([`${host.address}:17070`]);
+  });
+
   it('refuses a host that is not fresh (machine 1, at work), changing nothing there', async () => {
     const [one] = suite.env.machines as [JujuMachine];
     await suite.targets({ busy: { machine: one } });
