@@ -121,6 +121,20 @@ describe('lifeboat extract --tar', () => {
     expect(names.filter((n) => n.startsWith('lifeboat'))).toEqual([]);
   });
 
+  it('leaves no file (and no .partial) when the archive turns out damaged', async () => {
+    const damaged = join(root, 'damaged-juju-backup.tar.gz');
+    const good = await readFile(imported);
+    const bad = Buffer.from(good);
+    const at = Math.floor(bad.length / 2);
+    bad[at] = bad[at]! ^ 0xff;
+    await writeFile(damaged, bad);
+    const out = join(root, 'never.tar.gz');
+    const run = await runLifeboat(env, ['extract', damaged, '--tar', out]);
+    expect(run.code, output(run)).not.toBe(0);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+  });
+
   it('refuses --tar together with --to (a usage error), writing nothing', async () => {
     const both = await runLifeboat(env, ['extract', imported, '--tar', join(root, 'x.tar'), '--to', join(root, 'x')]);
     expect(both.code).toBe(2);
