@@ -17,7 +17,8 @@ export const POSTGRES_DUMP = 'postgres.sql.gz';
 export const MARIADB_DUMP = 'mariadb.sql.gz';
 /** pg_dumpall's last line; its absence means the dump was cut short. */
 export const PG_DUMPALL_END = '-- PostgreSQL database cluster dump complete';
-const MYSQLDUMP_END = '-- Dump completed';
+/** mysqldump's and mariadb-dump's last line (followed by a date). */
+export const MYSQLDUMP_END = '-- Dump completed';
 
 /** Passes data through, counting bytes and keeping the last ones. */
 class Tail extends Transform {

@@ -35,7 +35,7 @@ exit $code`;
 
 const MARIADB_LOAD = `rc=$(mktemp)
 client=$(command -v mariadb || command -v mysql)
-{ gunzip -c "$1"; echo $? > "$rc"; } | "$client" -u root
+{ gunzip -c "$1"; echo $? > "$rc"; } | "$client" --protocol=tcp -h 127.0.0.1 -u root
 code=$?
 z=$(cat "$rc"); rm -f "$rc" "$1"
 [ "$z" = 0 ] || { echo "the dump could not be decompressed (gunzip exit $z)" >&2; exit 1; }
@@ -76,7 +76,12 @@ export async function loadPostgres(engine: DockerEngine, container: { readonly i
 
 export async function loadMariadb(engine: DockerEngine, container: { readonly id: string; readonly name: string }, dumpPath: string, password: string | undefined, signal: AbortSignal): Promise<void> {
   const env = password ? { MYSQL_PWD: password } : undefined;
-  await startAndWait(engine, container, ['sh', '-c', '"$(command -v mariadb-admin || command -v mysqladmin)" -u root ping'], { signal, ...(env ? { env } : {}) });
+  // Ready means root logs in over TCP: the image's first start initialises the data folder
+  // with a server on the socket only, which `ping` would take for the real one.
+  await startAndWait(engine, container, ['sh', '-c', '"$(command -v mariadb || command -v mysql)" --protocol=tcp -h 127.0.0.1 -u root -e "SELECT 1" >/dev/null'], {
+    signal,
+    ...(env ? { env } : {}),
+  });
   try {
     await engine.exec(container.id, ['sh', '-c', MARIADB_LOAD, 'sh', dumpPath], { signal, ...(env ? { env } : {}) });
   } catch (e) {

@@ -11,7 +11,7 @@ import { createGunzip } from 'node:zlib';
 import type { DockerEngine, VerifyContext, VerifyResult } from '../../../src-main/plugin-host/plugin-api.js';
 import { errorMessage } from '../../../src-main/shared/app-error.js';
 import { archiveContents } from './archive-contents.js';
-import { PG_DUMPALL_END, POSTGRES_DUMP } from './dump-databases.js';
+import { MARIADB_DUMP, MYSQLDUMP_END, PG_DUMPALL_END, POSTGRES_DUMP } from './dump-databases.js';
 import { loadPostgres } from './load-dump.js';
 import { oneFileTar } from './one-file-tar.js';
 
@@ -19,8 +19,11 @@ export async function verifyArchive(ctx: VerifyContext): Promise<VerifyResult> {
   const problems: string[] = [];
   const contents = archiveContents(ctx.archive.manifest);
   if (!contents.postgresDump) return { ok: false, problems: ['The archive has no postgres.sql.gz, so BTCPay\'s database cannot be restored from it.'] };
-  for await (const entry of ctx.archive.entries({ paths: [POSTGRES_DUMP] })) {
-    if (entry.path !== POSTGRES_DUMP || !entry.body) {
+  // Each dump must decompress and end with its tool's closing line.
+  const ends = new Map([[POSTGRES_DUMP, PG_DUMPALL_END], ...(contents.mariadbDump ? [[MARIADB_DUMP, MYSQLDUMP_END] as const] : [])]);
+  for await (const entry of ctx.archive.entries({ paths: [...ends.keys()] })) {
+    const end = ends.get(entry.path);
+    if (end === undefined || !entry.body) {
       entry.body?.resume();
       continue;
     }
@@ -39,11 +42,11 @@ export async function verifyArchive(ctx: VerifyContext): Promise<VerifyResult> {
         }),
       );
     } catch (e) {
-      problems.push(`postgres.sql.gz does not decompress: ${errorMessage(e)}.`);
+      problems.push(`${entry.path} does not decompress: ${errorMessage(e)}.`);
       continue;
     }
-    if (size === 0) problems.push('postgres.sql.gz is empty.');
-    else if (!tail.includes(PG_DUMPALL_END)) problems.push(`postgres.sql.gz is cut short: "${PG_DUMPALL_END}" is missing at its end.`);
+    if (size === 0) problems.push(`${entry.path} is empty.`);
+    else if (!tail.includes(end)) problems.push(`${entry.path} is cut short: "${end}" is missing at its end.`);
   }
   if (problems.length > 0 || !ctx.deep) return { ok: problems.length === 0, problems };
   ctx.progress.report({ kind: 'phase', phase: 'test-restoring the database in a throwaway container' });

@@ -147,16 +147,9 @@ describe('btcpay with MariaDB: backup, wreck, restore', () => {
       expect([databasesOf(before), databasesOf(wrecked)]).toContainEqual(databasesOf(await stack.state()));
     });
 
-    // BUG (plugins/btcpay/src/load-dump.ts, loadMariadb): it waits with `mariadb-admin -u root
-    // ping`, which exits 0 on "Access denied" and answers over the unix socket. The official
-    // image's entrypoint (and this stand-in's) first runs a temporary, socket-only server that
-    // loads the time zone tables and then sets root's password, so the ping succeeds on that
-    // server, the load starts at once and fails with "ERROR 1045 (28000): Access denied for
-    // user 'root'@'localhost'" (or is cut off when the temporary server stops), and the restore
-    // rolls back. Waiting for an authenticated query over TCP (`mariadb -h 127.0.0.1 -u root -e
-    // 'SELECT 1'`, as loadPostgres waits with pg_isready -h 127.0.0.1) passes only once the
-    // real server runs.
-    it.fails('the restore succeeds: MariaDB and Postgres as before', async () => {
+    // The official image's first start runs a socket-only server (time zones, root's password)
+    // before the real one: loadMariadb waits for root to log in over TCP, not for a ping.
+    it('the restore succeeds: MariaDB and Postgres as before', async () => {
       expect(restore.code, output(restore)).toBe(0);
       const after = await stack.state();
       expect(after.mariadb).toEqual(before.mariadb);
