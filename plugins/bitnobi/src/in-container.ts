@@ -27,7 +27,11 @@ export async function runIn(engine: DockerEngine, container: string, home: strin
 /** Any HTTP answer on the port, from inside the container: curl, wget or node, whichever it has. */
 const PROBE = `p=$1
 if command -v curl >/dev/null 2>&1; then exec curl -s -o /dev/null --max-time 3 "http://127.0.0.1:$p/"; fi
-if command -v wget >/dev/null 2>&1; then exec wget -q -T 3 -O /dev/null "http://127.0.0.1:$p/"; fi
+# Not wget -T: Debian's static busybox wget crashes on it; timeout(1) bounds it instead.
+if command -v wget >/dev/null 2>&1; then
+  if command -v timeout >/dev/null 2>&1; then exec timeout 5 wget -q -O /dev/null "http://127.0.0.1:$p/"; fi
+  exec wget -q -O /dev/null "http://127.0.0.1:$p/"
+fi
 if command -v node >/dev/null 2>&1; then exec node -e "require('http').get('http://127.0.0.1:'+process.argv[1]+'/',()=>process.exit(0)).on('error',()=>process.exit(1))" "$p"; fi
 echo "no curl, wget or node in the container to ask port $p with" >&2; exit 2`;
 
