@@ -9,8 +9,29 @@
  */
 import type { AppErrorCode } from './app-error.js';
 import type { ArchiveInfo } from './models/archive.js';
-import type { JobSnapshot } from './models/job.js';
+import type {
+  ArchiveExtractRequest,
+  ArchivePreview,
+  ArchivePreviewRequest,
+  ArchiveTree,
+  ArchiveTreeRequest,
+  ManifestHeader,
+} from './models/archive-browser.js';
+import type { JobSnapshot, JobStarted } from './models/job.js';
 import type { PluginInfo } from './models/plugin.js';
+import type { JobQuestion, JobQuestionClosed } from './models/question.js';
+import type { AppSettings } from './models/settings.js';
+import type { TargetProbe, TargetSaveRequest, TargetView } from './models/target.js';
+
+/** A restore plan as `archives:plan` answers it (what the plugin would do; nothing changed). */
+export interface RestorePlanView {
+  /** The archive's plugin, target and time. */
+  readonly made: { readonly plugin: { readonly id: string; readonly version: string }; readonly target: string; readonly startedAt: string };
+  readonly steps: readonly string[];
+  readonly warnings?: readonly string[];
+  /** Said with every plan: made from the manifest only, the real restore verifies first. */
+  readonly note: string;
+}
 
 /** The origin the renderer is served from; the only one whose frames may call main. */
 export const APP_SCHEME = 'app';
@@ -33,11 +54,44 @@ export interface InvokeChannels {
   'plugins:list': { request: void; response: readonly PluginInfo[] };
   'archives:list': { request: void; response: readonly ArchiveInfo[] };
   'app:info': { request: void; response: AppInfo };
+
+  'targets:list': { request: void; response: readonly TargetView[] };
+  /** Validated against the plugin's schema (errors name the bad key), then written to config.yaml. */
+  'targets:save': { request: TargetSaveRequest; response: TargetView };
+  'targets:remove': { request: { readonly name: string }; response: void };
+  'targets:probe': { request: { readonly name: string }; response: TargetProbe };
+
+  /** Running, queued and recently finished jobs, oldest first. */
+  'jobs:list': { request: void; response: readonly JobSnapshot[] };
+  'jobs:backup': { request: { readonly target: string }; response: JobStarted };
+  /** Refused unless confirmTargetName equals target (the operator typed the target's name). */
+  'jobs:restore': { request: { readonly archivePath: string; readonly target: string; readonly confirmTargetName: string }; response: JobStarted };
+  'jobs:verify': { request: { readonly archivePath: string; readonly deep?: boolean }; response: JobStarted };
+  'jobs:import': { request: { readonly path: string }; response: JobStarted };
+  'jobs:cancel': { request: { readonly jobId: string }; response: void };
+  /** The job's full log, redacted, one formatted line each. */
+  'jobs:log': { request: { readonly jobId: string }; response: readonly string[] };
+  /** Answers a `questions:asked` question; an unknown or already closed id is 'not-found'. */
+  'questions:answer': { request: { readonly id: string; readonly yes: boolean }; response: void };
+
+  'archives:manifest': { request: { readonly path: string }; response: ManifestHeader };
+  'archives:tree': { request: ArchiveTreeRequest; response: ArchiveTree };
+  'archives:preview': { request: ArchivePreviewRequest; response: ArchivePreview };
+  'archives:extract': { request: ArchiveExtractRequest; response: JobStarted };
+  'archives:plan': { request: { readonly archivePath: string; readonly target: string }; response: RestorePlanView };
+
+  'settings:get': { request: void; response: AppSettings };
+  /** Changes the given settings only; persisted in config.yaml. Answers all settings. */
+  'settings:set': { request: Partial<AppSettings>; response: AppSettings };
 }
 
 /** Main → renderer channels and their payloads. */
 export interface EventChannels {
   'jobs:changed': JobSnapshot;
+  /** A job waits for the operator's yes/no (`questions:answer`). */
+  'questions:asked': JobQuestion;
+  /** A question was answered or its job canceled: close its dialog. */
+  'questions:closed': JobQuestionClosed;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -50,8 +104,31 @@ export type EventPayload<C extends EventChannel> = EventChannels[C];
 export type InvokeArgs<C extends InvokeChannel> = InvokeRequest<C> extends void ? [] : [request: InvokeRequest<C>];
 
 // Runtime lists, checked against the maps so a channel cannot be forgotten on one side.
-export const INVOKE_CHANNELS = ['plugins:list', 'archives:list', 'app:info'] as const satisfies readonly InvokeChannel[];
-export const EVENT_CHANNELS = ['jobs:changed'] as const satisfies readonly EventChannel[];
+export const INVOKE_CHANNELS = [
+  'plugins:list',
+  'archives:list',
+  'app:info',
+  'targets:list',
+  'targets:save',
+  'targets:remove',
+  'targets:probe',
+  'jobs:list',
+  'jobs:backup',
+  'jobs:restore',
+  'jobs:verify',
+  'jobs:import',
+  'jobs:cancel',
+  'jobs:log',
+  'questions:answer',
+  'archives:manifest',
+  'archives:tree',
+  'archives:preview',
+  'archives:extract',
+  'archives:plan',
+  'settings:get',
+  'settings:set',
+] as const satisfies readonly InvokeChannel[];
+export const EVENT_CHANNELS = ['jobs:changed', 'questions:asked', 'questions:closed'] as const satisfies readonly EventChannel[];
 type Missing<All, Listed> = Exclude<All, Listed> extends never ? true : Exclude<All, Listed>;
 const _allInvokeListed: Missing<InvokeChannel, (typeof INVOKE_CHANNELS)[number]> = true;
 const _allEventsListed: Missing<EventChannel, (typeof EVENT_CHANNELS)[number]> = true;

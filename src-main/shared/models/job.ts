@@ -22,6 +22,17 @@ export interface JobSnapshot {
   readonly progress?: ProgressSnapshot;
   readonly error?: { readonly code: string; readonly message: string };
   readonly result?: unknown;
+  /** The last lines of the job's log (redacted), newest last; the full log is `jobs:log`. */
+  readonly logTail?: readonly string[];
+  /** Seconds the target was stopped, when the plugin reported it (backups, restores). */
+  readonly downtimeSeconds?: number;
+  /** The archive the job made or read (backup, verify, restore, import, extract). */
+  readonly archivePath?: string;
+}
+
+/** What the job-starting calls answer. */
+export interface JobStarted {
+  readonly jobId: string;
 }
 
 export function isFinished(state: JobState): boolean {

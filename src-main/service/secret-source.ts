@@ -1,0 +1,10 @@
+/** Where the service gets the archive passphrase: never a prompt, a source the front end chose. */
+export type PassphrasePurpose = 'new-archive' | 'open-archive';
+
+export interface SecretSource {
+  /**
+   * The passphrase for a new archive, or to open `archive` (its path). Undefined when this
+   * source has none: the job then fails with AppError('secret-required').
+   */
+  passphrase(purpose: PassphrasePurpose, archive?: string): Promise<string | undefined>;
+}
