@@ -6,18 +6,10 @@
 // password from MARIADB_ROOT_PASSWORD / MYSQL_ROOT_PASSWORD through a temporary server on
 // the unix socket only (no TCP) that also loads the time zone tables, stops that server, then runs mariadbd in the foreground
 // (3306 and the socket). `docker stop` sends SIGTERM to mariadbd, which shuts down cleanly.
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { createReadStream, lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type Dockerode from 'dockerode';
-import { pack, type Pack } from 'tar-stream';
-import { ensureDebianPackages } from '../debian-packages.mjs';
+import { ensureHostRootImage, type HostRootImage } from './host-root-image.js';
 
 export const MARIADB_IMAGE = 'lifeboat-test/mariadb:10.11';
-const BUSYBOX = '/usr/bin/busybox';
 /** The official image's mysql user and group. */
 const MYSQL_UID = 999;
 const DATADIR = '/var/lib/mysql';
@@ -98,118 +90,39 @@ innodb_buffer_pool_size = 64M
 innodb_log_file_size = 16M
 `;
 
-/** Changes an image of this tag must carry; a recipe label tells an older build apart. */
-const CHANGES = [
-  'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-  'ENV LANG=C.UTF-8',
-  'ENV TZ=UTC',
-  'EXPOSE 3306',
-  'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]',
-];
-const RECIPE = createHash('sha256').update(ENTRYPOINT).update(MY_CNF).update(CHANGES.join('\n')).digest('hex').slice(0, 16);
-const RECIPE_LABEL = 'lifeboat-test.recipe';
+const MARIADB_ROOT: HostRootImage = {
+  tag: MARIADB_IMAGE,
+  // Here rather than in the global list: only the tests with MariaDB need them.
+  packages: { '/usr/sbin/mariadbd': 'mariadb-server-core', 'mariadb-dump': 'mariadb-client', '/usr/share/zoneinfo': 'tzdata' },
+  dirs: [
+    { path: DATADIR, uid: MYSQL_UID },
+    { path: '/run/mysqld', uid: MYSQL_UID },
+    // mariadbd looks here for dynamic plugins; none are needed, the folder keeps it quiet.
+    { path: '/usr/lib/mysql/plugin' },
+  ],
+  texts: [
+    { path: '/etc/passwd', content: `root:x:0:0:root:/root:/bin/sh\nmysql:x:${MYSQL_UID}:${MYSQL_UID}:MariaDB:/var/lib/mysql:/bin/false\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n` },
+    { path: '/etc/group', content: `root:x:0:\nmysql:x:${MYSQL_UID}:\nnogroup:x:65534:\n` },
+    { path: '/etc/hosts', content: '127.0.0.1 localhost\n::1 localhost\n' },
+    { path: '/etc/mysql/my.cnf', content: MY_CNF },
+    { path: '/usr/local/bin/docker-entrypoint.sh', content: ENTRYPOINT, mode: 0o755 },
+  ],
+  files: [
+    ...BINARIES.map((from) => ({ from, keepLinks: true, libraries: true })),
+    ...[...SCRIPTS, ...LINKS].map((from) => ({ from, keepLinks: true })),
+    { from: SHARE, tree: true, keepLinks: true },
+    // All of it: the entrypoint loads the time zone tables from it, as the official image does.
+    { from: '/usr/share/zoneinfo', tree: true, keepLinks: true },
+  ],
+  changes: [
+    'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    'ENV LANG=C.UTF-8',
+    'ENV TZ=UTC',
+    'EXPOSE 3306',
+    'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]',
+  ],
+};
 
 export async function ensureMariadbImage(docker: Dockerode): Promise<string> {
-  const current = { filters: { reference: [MARIADB_IMAGE], label: [`${RECIPE_LABEL}=${RECIPE}`] } };
-  if ((await docker.listImages(current)).length > 0) return MARIADB_IMAGE;
-  // Here rather than in the global list: only the tests with MariaDB need them.
-  ensureDebianPackages({ '/usr/sbin/mariadbd': 'mariadb-server-core', 'mariadb-dump': 'mariadb-client', '/usr/share/zoneinfo': 'tzdata', busybox: 'busybox-static', ldd: 'libc-bin' });
-  const [repo, tag] = MARIADB_IMAGE.split(':') as [string, string];
-  const progress = await docker.importImage(mariadbRoot(), { repo, tag, changes: [...CHANGES, `LABEL ${RECIPE_LABEL}=${RECIPE}`] });
-  await new Promise<void>((resolve, reject) => docker.modem.followProgress(progress, (err) => (err ? reject(err) : resolve())));
-  if ((await docker.listImages(current)).length === 0) {
-    throw new Error(`docker import of ${MARIADB_IMAGE} finished but the engine has no such image.`);
-  }
-  return MARIADB_IMAGE;
-}
-
-/** Every file below `dir` (symlinks kept as links). */
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...walk(path));
-    else out.push(path);
-  }
-  return out;
-}
-
-/** Libraries the dynamic linker loads for these ELF files, at the paths `ldd` prints. */
-function librariesOf(files: readonly string[]): string[] {
-  const libs = new Set<string>();
-  for (const file of files) {
-    let out: string;
-    try {
-      out = execFileSync('ldd', [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    } catch {
-      continue; // not a dynamic executable
-    }
-    for (const line of out.split('\n')) {
-      const path = /=>\s*(\/\S+)/.exec(line)?.[1] ?? /^\s*(\/\S+)\s+\(/.exec(line)?.[1];
-      if (path !== undefined) libs.add(path);
-    }
-  }
-  return [...libs].sort();
-}
-
-function mariadbRoot(): Readable {
-  const tar = pack();
-  void fillRoot(tar).then(
-    () => tar.finalize(),
-    (e: unknown) => tar.destroy(e instanceof Error ? e : new Error(String(e))),
-  );
-  return Readable.from(tar);
-}
-
-async function fillRoot(tar: Pack): Promise<void> {
-  const made = new Set<string>();
-  const dir = (path: string, mode = 0o755, uid = 0): void => {
-    const name = path.replace(/^\/+/, '');
-    if (name === '' || made.has(name)) return;
-    dir(dirname(name) === '.' ? '' : dirname(name));
-    made.add(name);
-    tar.entry({ name, type: 'directory', mode, uid, gid: uid });
-  };
-  const text = (path: string, content: string, mode = 0o644): void => {
-    dir(dirname(path));
-    tar.entry({ name: path.replace(/^\/+/, ''), mode }, content);
-  };
-  const copy = async (path: string, as = path): Promise<void> => {
-    dir(dirname(as));
-    const name = as.replace(/^\/+/, '');
-    if (lstatSync(path).isSymbolicLink() && as === path && !path.startsWith('/lib') && !path.startsWith('/usr/lib')) {
-      tar.entry({ name, type: 'symlink', linkname: readlinkSync(path) });
-      return;
-    }
-    const real = realpathSync(path);
-    const { size, mode } = statSync(real);
-    await pipeline(createReadStream(real), tar.entry({ name, size, mode: mode & 0o7777 }));
-  };
-
-  for (const d of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'usr/local/bin', 'etc', 'root', 'var', 'proc', 'sys', 'dev']) dir(d);
-  dir('tmp', 0o1777);
-  await copy(BUSYBOX, '/bin/busybox');
-  const applets = execFileSync(BUSYBOX, ['--list-full'], { encoding: 'utf8' })
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l.includes('/') && l !== 'bin/busybox');
-  for (const path of applets) {
-    dir(dirname(path));
-    tar.entry({ name: path, type: 'symlink', linkname: '/bin/busybox' });
-  }
-  text('/etc/passwd', `root:x:0:0:root:/root:/bin/sh\nmysql:x:${MYSQL_UID}:${MYSQL_UID}:MariaDB:/var/lib/mysql:/bin/false\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n`);
-  text('/etc/group', `root:x:0:\nmysql:x:${MYSQL_UID}:\nnogroup:x:65534:\n`);
-  text('/etc/hosts', '127.0.0.1 localhost\n::1 localhost\n');
-  text('/etc/mysql/my.cnf', MY_CNF);
-  text('/usr/local/bin/docker-entrypoint.sh', ENTRYPOINT, 0o755);
-  dir(DATADIR, 0o755, MYSQL_UID);
-  dir('/run/mysqld', 0o755, MYSQL_UID);
-  // mariadbd looks here for dynamic plugins; none are needed, the folder keeps it quiet.
-  dir('/usr/lib/mysql/plugin');
-
-  for (const file of [...BINARIES, ...SCRIPTS, ...LINKS]) await copy(file);
-  for (const file of walk(SHARE)) await copy(file);
-  for (const lib of librariesOf(BINARIES)) await copy(lib);
-  // All of it: the entrypoint loads the time zone tables from it, as the official image does.
-  for (const file of walk('/usr/share/zoneinfo')) await copy(file);
+  return ensureHostRootImage(docker, MARIADB_ROOT);
 }

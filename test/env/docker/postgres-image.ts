@@ -3,21 +3,13 @@
 // library `ldd` names for them, the C.UTF-8 locale and a postgres user. Its entrypoint
 // initdb's on first start (trust auth: test networks only, jit off) and then runs postgres
 // in the foreground. A `docker import` of that root: a few seconds, once per engine.
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { createReadStream, lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type Dockerode from 'dockerode';
-import { pack, type Pack } from 'tar-stream';
-import { ensureDebianPackages } from '../debian-packages.mjs';
+import { ensureHostRootImage, type HostRootImage } from './host-root-image.js';
 
 export const POSTGRES_IMAGE = 'lifeboat-test/postgres:15';
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 const PG_LIB = '/usr/lib/postgresql/15/lib';
 const PG_SHARE = '/usr/share/postgresql/15';
-const BUSYBOX = '/usr/bin/busybox';
 const PG_UID = 999;
 const PGDATA = '/var/lib/postgresql/data';
 
@@ -44,123 +36,39 @@ const LOCALE = `#!/bin/sh
 [ "$1" = -a ] && printf 'C\\nC.utf8\\nPOSIX\\n'
 `;
 
-/** Changes an image of this tag must carry; a recipe label tells an older build apart. */
-const CHANGES = [
-  `ENV PATH=${PG_BIN}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
-  `ENV PGDATA=${PGDATA}`,
-  'ENV LANG=C.UTF-8',
-  'ENV TZ=UTC',
-  'EXPOSE 5432',
-  'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]',
-];
-const RECIPE = createHash('sha256').update(ENTRYPOINT).update(LOCALE).update(CHANGES.join('\n')).digest('hex').slice(0, 16);
-const RECIPE_LABEL = 'lifeboat-test.recipe';
+const POSTGRES_ROOT: HostRootImage = {
+  tag: POSTGRES_IMAGE,
+  packages: { [`${PG_BIN}/postgres`]: 'postgresql-15' },
+  dirs: [
+    { path: '/var/lib/postgresql', uid: PG_UID },
+    { path: PGDATA, mode: 0o700, uid: PG_UID },
+    { path: '/var/run/postgresql', mode: 0o2775, uid: PG_UID },
+  ],
+  texts: [
+    { path: '/etc/passwd', content: `root:x:0:0:root:/root:/bin/sh\npostgres:x:${PG_UID}:${PG_UID}:PostgreSQL:/var/lib/postgresql:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n` },
+    { path: '/etc/group', content: `root:x:0:\npostgres:x:${PG_UID}:\nnogroup:x:65534:\n` },
+    { path: '/usr/local/bin/docker-entrypoint.sh', content: ENTRYPOINT, mode: 0o755 },
+    { path: '/usr/bin/locale', content: LOCALE, mode: 0o755 },
+  ],
+  files: [
+    { from: PG_BIN, tree: true, keepLinks: true, libraries: true },
+    // JIT is off: llvmjit and its bitcode would bring 150 MB of LLVM for nothing.
+    { from: PG_LIB, tree: true, skip: ['llvmjit*', 'bitcode', 'pgxs'], keepLinks: true, libraries: true },
+    { from: PG_SHARE, tree: true, skip: ['man'] },
+    { from: '/usr/lib/locale/C.utf8', tree: true },
+    { from: '/usr/share/zoneinfo/Etc/UTC' },
+    { from: '/usr/share/zoneinfo/Etc/UTC', to: '/usr/share/zoneinfo/UTC' },
+  ],
+  changes: [
+    `ENV PATH=${PG_BIN}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+    `ENV PGDATA=${PGDATA}`,
+    'ENV LANG=C.UTF-8',
+    'ENV TZ=UTC',
+    'EXPOSE 5432',
+    'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]',
+  ],
+};
 
 export async function ensurePostgresImage(docker: Dockerode): Promise<string> {
-  const current = { filters: { reference: [POSTGRES_IMAGE], label: [`${RECIPE_LABEL}=${RECIPE}`] } };
-  if ((await docker.listImages(current)).length > 0) return POSTGRES_IMAGE;
-  ensureDebianPackages({ [`${PG_BIN}/postgres`]: 'postgresql-15', busybox: 'busybox-static', ldd: 'libc-bin' });
-  const [repo, tag] = POSTGRES_IMAGE.split(':') as [string, string];
-  const progress = await docker.importImage(postgresRoot(), { repo, tag, changes: [...CHANGES, `LABEL ${RECIPE_LABEL}=${RECIPE}`] });
-  await new Promise<void>((resolve, reject) => docker.modem.followProgress(progress, (err) => (err ? reject(err) : resolve())));
-  if ((await docker.listImages(current)).length === 0) {
-    throw new Error(`docker import of ${POSTGRES_IMAGE} finished but the engine has no such image.`);
-  }
-  return POSTGRES_IMAGE;
-}
-
-/** Every file below `dir` (symlinks kept as links), skipping names in `skip`. */
-function walk(dir: string, skip: (name: string) => boolean = () => false): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (skip(entry.name)) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...walk(path, skip));
-    else out.push(path);
-  }
-  return out;
-}
-
-/** Libraries the dynamic linker loads for these ELF files, at the paths `ldd` prints. */
-function librariesOf(files: readonly string[]): string[] {
-  const libs = new Set<string>();
-  for (const file of files) {
-    let out: string;
-    try {
-      out = execFileSync('ldd', [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    } catch {
-      continue; // not a dynamic executable
-    }
-    for (const line of out.split('\n')) {
-      // "libpq.so.5 => /lib/x86_64-linux-gnu/libpq.so.5 (0x...)" or "/lib64/ld-linux-x86-64.so.2 (0x...)"
-      const path = /=>\s*(\/\S+)/.exec(line)?.[1] ?? /^\s*(\/\S+)\s+\(/.exec(line)?.[1];
-      if (path !== undefined) libs.add(path);
-    }
-  }
-  return [...libs].sort();
-}
-
-function postgresRoot(): Readable {
-  const tar = pack();
-  void fillRoot(tar).then(
-    () => tar.finalize(),
-    (e: unknown) => tar.destroy(e instanceof Error ? e : new Error(String(e))),
-  );
-  return Readable.from(tar);
-}
-
-async function fillRoot(tar: Pack): Promise<void> {
-  const made = new Set<string>();
-  const dir = (path: string, mode = 0o755, uid = 0): void => {
-    const name = path.replace(/^\/+/, '');
-    if (name === '' || made.has(name)) return;
-    dir(dirname(name) === '.' ? '' : dirname(name));
-    made.add(name);
-    tar.entry({ name, type: 'directory', mode, uid, gid: uid });
-  };
-  const text = (path: string, content: string, mode = 0o644): void => {
-    dir(dirname(path));
-    tar.entry({ name: path.replace(/^\/+/, ''), mode }, content);
-  };
-  /** A host file at `path` in the image (or `as`), links followed, symlinks kept when `keepLinks`. */
-  const copy = async (path: string, as = path, keepLinks = false): Promise<void> => {
-    dir(dirname(as));
-    const name = as.replace(/^\/+/, '');
-    if (keepLinks && lstatSync(path).isSymbolicLink()) {
-      tar.entry({ name, type: 'symlink', linkname: readlinkSync(path) });
-      return;
-    }
-    const real = realpathSync(path);
-    const { size, mode } = statSync(real);
-    await pipeline(createReadStream(real), tar.entry({ name, size, mode: mode & 0o7777 }));
-  };
-
-  for (const d of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'usr/local/bin', 'etc', 'root', 'var', 'proc', 'sys', 'dev']) dir(d);
-  dir('tmp', 0o1777);
-  await copy(BUSYBOX, '/bin/busybox');
-  const applets = execFileSync(BUSYBOX, ['--list-full'], { encoding: 'utf8' })
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l.includes('/') && l !== 'bin/busybox');
-  for (const path of applets) {
-    dir(dirname(path));
-    tar.entry({ name: path, type: 'symlink', linkname: '/bin/busybox' });
-  }
-  text('/etc/passwd', `root:x:0:0:root:/root:/bin/sh\npostgres:x:${PG_UID}:${PG_UID}:PostgreSQL:/var/lib/postgresql:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n`);
-  text('/etc/group', `root:x:0:\npostgres:x:${PG_UID}:\nnogroup:x:65534:\n`);
-  text('/usr/local/bin/docker-entrypoint.sh', ENTRYPOINT, 0o755);
-  text('/usr/bin/locale', LOCALE, 0o755);
-  dir('/var/lib/postgresql', 0o755, PG_UID);
-  dir(PGDATA, 0o700, PG_UID);
-  dir('/var/run/postgresql', 0o2775, PG_UID);
-
-  const bins = walk(PG_BIN);
-  // JIT is off: llvmjit and its bitcode would bring 150 MB of LLVM for nothing.
-  const modules = walk(PG_LIB, (n) => n.startsWith('llvmjit') || n === 'bitcode' || n === 'pgxs');
-  for (const file of [...bins, ...modules]) await copy(file, file, true);
-  for (const file of walk(PG_SHARE, (n) => n === 'man')) await copy(file);
-  for (const lib of librariesOf([...bins, ...modules])) await copy(lib);
-  for (const file of walk('/usr/lib/locale/C.utf8')) await copy(file);
-  await copy('/usr/share/zoneinfo/Etc/UTC');
-  await copy('/usr/share/zoneinfo/Etc/UTC', '/usr/share/zoneinfo/UTC');
+  return ensureHostRootImage(docker, POSTGRES_ROOT);
 }
