@@ -5,22 +5,14 @@
 // are shell stand-ins (STANDIN_SCRIPTS at the end of this file, each with a header saying what it stands
 // in for and exactly what it accepts). The entry makes the machine's own host keys, starts
 // the installed services and runs `sshd -D -e`. A `docker import`, once per engine.
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type Dockerode from 'dockerode';
-import { pack, type Pack } from 'tar-stream';
-import { ensureDebianPackages } from '../debian-packages.mjs';
+import { ensureHostRootImage, type HostRootImage } from './host-root-image.js';
 
 export const JUJU_MACHINE_IMAGE = 'lifeboat-test/juju-machine:1';
 /** The login user of every machine, as on Ubuntu cloud images. */
 export const JUJU_MACHINE_USER = 'ubuntu';
 export const JUJU_MACHINE_UID = 1000;
 
-const BUSYBOX = '/usr/bin/busybox';
 const SUDO_LIBEXEC = '/usr/libexec/sudo';
 const PAM_PERMIT = '/lib/x86_64-linux-gnu/security/pam_permit.so';
 /** Host binary → its path in the image. GNU tar replaces busybox's (root.tar needs --same-owner, -p, xattrs). */
@@ -86,135 +78,58 @@ ubuntu:*:19700:0:99999:7:::
 nobody:*:19700:0:99999:7:::
 `;
 
-const CHANGES = [
-  'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/snap/bin',
-  'ENV TZ=UTC',
-  'EXPOSE 22',
-  'ENTRYPOINT ["/usr/local/sbin/juju-machine-init"]',
-];
-const RECIPE_LABEL = 'lifeboat-test.recipe';
-
-/** Tells an image made from older scripts or settings apart (the scripts are declared below). */
-function recipe(): string {
-  return createHash('sha256')
-    .update(JSON.stringify([STANDIN_SCRIPTS, BINARIES]))
-    .update(SSHD_CONFIG + SUDOERS + SUDOERS_UBUNTU + PAM_SUDO + PASSWD + GROUP + SHADOW)
-    .update(CHANGES.join('\n'))
-    .digest('hex')
-    .slice(0, 16);
-}
-
 export async function ensureJujuMachineImage(docker: Dockerode): Promise<string> {
-  const RECIPE = recipe();
-  const current = { filters: { reference: [JUJU_MACHINE_IMAGE], label: [`${RECIPE_LABEL}=${RECIPE}`] } };
-  if ((await docker.listImages(current)).length > 0) return JUJU_MACHINE_IMAGE;
-  ensureDebianPackages({ sshd: 'openssh-server', 'ssh-keygen': 'openssh-client', sudo: 'sudo', tar: 'tar', busybox: 'busybox-static', ldd: 'libc-bin' });
-  const [repo, tag] = JUJU_MACHINE_IMAGE.split(':') as [string, string];
-  const progress = await docker.importImage(machineRoot(), { repo, tag, changes: [...CHANGES, `LABEL ${RECIPE_LABEL}=${RECIPE}`] });
-  await new Promise<void>((resolve, reject) => docker.modem.followProgress(progress, (err) => (err ? reject(err) : resolve())));
-  if ((await docker.listImages(current)).length === 0) {
-    throw new Error(`docker import of ${JUJU_MACHINE_IMAGE} finished but the engine has no such image.`);
-  }
-  return JUJU_MACHINE_IMAGE;
+  return ensureHostRootImage(docker, machineRoot());
 }
 
-/** Libraries the dynamic linker loads for these ELF files, at the paths `ldd` prints. */
-function librariesOf(files: readonly string[]): string[] {
-  const libs = new Set<string>();
-  for (const file of files) {
-    let out: string;
-    try {
-      out = execFileSync('ldd', [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    } catch {
-      continue; // not a dynamic executable
-    }
-    for (const line of out.split('\n')) {
-      const path = /=>\s*(\/\S+)/.exec(line)?.[1] ?? /^\s*(\/\S+)\s+\(/.exec(line)?.[1];
-      if (path !== undefined) libs.add(path);
-    }
-  }
-  return [...libs].sort();
-}
-
-function machineRoot(): Readable {
-  const tar = pack();
-  void fillRoot(tar).then(
-    () => tar.finalize(),
-    (e: unknown) => tar.destroy(e instanceof Error ? e : new Error(String(e))),
-  );
-  return Readable.from(tar);
-}
-
-async function fillRoot(tar: Pack): Promise<void> {
-  const made = new Set<string>();
-  const taken = new Set<string>();
-  const dir = (path: string, mode = 0o755, uid = 0, gid = uid): void => {
-    const name = path.replace(/^\/+/, '');
-    if (name === '' || made.has(name)) return;
-    dir(dirname(name) === '.' ? '' : dirname(name));
-    made.add(name);
-    tar.entry({ name, type: 'directory', mode, uid, gid });
+/** A function, not a constant: the stand-in scripts are declared further down. */
+function machineRoot(): HostRootImage {
+  return {
+    tag: JUJU_MACHINE_IMAGE,
+    packages: { sshd: 'openssh-server', 'ssh-keygen': 'openssh-client', sudo: 'sudo', tar: 'tar' },
+    dirs: [
+      ...['usr/local/sbin', 'run', 'var/log', 'var/empty', 'etc/ssh', 'snap/bin'].map((path) => ({ path })),
+      { path: 'var/log/juju', mode: 0o750, uid: 104, gid: 4 },
+      { path: 'home/ubuntu', uid: JUJU_MACHINE_UID },
+      { path: 'home/ubuntu/.ssh', mode: 0o700, uid: JUJU_MACHINE_UID },
+    ],
+    texts: [
+      { path: '/etc/passwd', content: PASSWD },
+      { path: '/etc/group', content: GROUP },
+      { path: '/etc/shadow', content: SHADOW, mode: 0o640 },
+      { path: '/etc/nsswitch.conf', content: 'passwd: files\ngroup: files\nshadow: files\nhosts: files dns\n' },
+      { path: '/etc/shells', content: '/bin/sh\n/bin/bash\n' },
+      { path: '/etc/ssh/sshd_config', content: SSHD_CONFIG },
+      { path: '/etc/sudoers', content: SUDOERS, mode: 0o440 },
+      { path: '/etc/sudoers.d/90-cloud-init-users', content: SUDOERS_UBUNTU, mode: 0o440 },
+      { path: '/etc/pam.d/sudo', content: PAM_SUDO },
+      { path: '/etc/pam.d/other', content: PAM_SUDO },
+      { path: '/etc/os-release', content: 'NAME="Ubuntu"\nVERSION_ID="20.04"\nVERSION_CODENAME=focal\nID=ubuntu\nPRETTY_NAME="Ubuntu 20.04 (Lifeboat test stand-in)"\n' },
+      ...Object.entries(STANDIN_SCRIPTS).map(([path, content]) => ({ path, content, mode: path.endsWith('.sh') ? 0o644 : 0o755 })),
+    ],
+    links: [
+      { path: '/bin/systemctl', target: '/usr/bin/systemctl' },
+      { path: '/usr/bin/bash', target: '/bin/bash' },
+      ...['mongodump', 'mongorestore', 'mongo'].flatMap((tool) => [
+        { path: `/usr/lib/juju/bin/${tool}`, target: `/usr/local/lib/juju-standin/${tool}` },
+        { path: `/snap/bin/juju-db.${tool}`, target: `/usr/local/lib/juju-standin/${tool}` },
+      ]),
+    ],
+    files: [
+      ...Object.entries(BINARIES).map(([from, to]) => ({ from, to, libraries: true })),
+      { from: '/usr/bin/tar' },
+      { from: SUDO_LIBEXEC, tree: true, libraries: true },
+      { from: PAM_PERMIT, libraries: true },
+      { from: '/etc/ssh/moduli', optional: true },
+      { from: '/usr/share/zoneinfo/Etc/UTC', to: '/usr/share/zoneinfo/UTC' },
+    ],
+    changes: [
+      'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/snap/bin',
+      'ENV TZ=UTC',
+      'EXPOSE 22',
+      'ENTRYPOINT ["/usr/local/sbin/juju-machine-init"]',
+    ],
   };
-  const text = (path: string, content: string, mode = 0o644): void => {
-    dir(dirname(path));
-    taken.add(path);
-    tar.entry({ name: path.replace(/^\/+/, ''), mode }, content);
-  };
-  const link = (path: string, target: string): void => {
-    dir(dirname(path));
-    taken.add(path);
-    tar.entry({ name: path.replace(/^\/+/, ''), type: 'symlink', linkname: target });
-  };
-  /** A host file (links followed) at `as`, keeping its mode bits, setuid included. */
-  const copy = async (path: string, as = path): Promise<void> => {
-    if (taken.has(as)) return; // a library ldd names for several binaries
-    dir(dirname(as));
-    taken.add(as);
-    const real = realpathSync(path);
-    const { size, mode } = statSync(real);
-    await pipeline(createReadStream(real), tar.entry({ name: as.replace(/^\/+/, ''), size, mode: mode & 0o7777, uid: 0, gid: 0 }));
-  };
-
-  for (const d of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'usr/local/bin', 'usr/local/sbin', 'root', 'proc', 'sys', 'dev', 'run', 'var/log', 'var/empty', 'etc/ssh', 'snap/bin']) dir(d);
-  dir('tmp', 0o1777);
-  dir('var/log/juju', 0o750, 104, 4);
-  dir('home/ubuntu', 0o755, JUJU_MACHINE_UID);
-  dir('home/ubuntu/.ssh', 0o700, JUJU_MACHINE_UID);
-
-  const sudoFiles = readdirSync(SUDO_LIBEXEC).map((f) => `${SUDO_LIBEXEC}/${f}`);
-  for (const [from, to] of Object.entries(BINARIES)) await copy(from, to);
-  await copy('/usr/bin/tar', '/usr/bin/tar');
-  for (const f of sudoFiles) await copy(f);
-  await copy(PAM_PERMIT);
-  for (const lib of librariesOf([...Object.keys(BINARIES), ...sudoFiles, PAM_PERMIT])) await copy(lib);
-  if (existsSync('/etc/ssh/moduli')) await copy('/etc/ssh/moduli');
-  await copy('/usr/share/zoneinfo/Etc/UTC', '/usr/share/zoneinfo/UTC');
-
-  text('/etc/passwd', PASSWD);
-  text('/etc/group', GROUP);
-  text('/etc/shadow', SHADOW, 0o640);
-  text('/etc/nsswitch.conf', 'passwd: files\ngroup: files\nshadow: files\nhosts: files dns\n');
-  text('/etc/shells', '/bin/sh\n/bin/bash\n');
-  text('/etc/ssh/sshd_config', SSHD_CONFIG);
-  text('/etc/sudoers', SUDOERS, 0o440);
-  text('/etc/sudoers.d/90-cloud-init-users', SUDOERS_UBUNTU, 0o440);
-  text('/etc/pam.d/sudo', PAM_SUDO);
-  text('/etc/pam.d/other', PAM_SUDO);
-  text('/etc/os-release', 'NAME="Ubuntu"\nVERSION_ID="20.04"\nVERSION_CODENAME=focal\nID=ubuntu\nPRETTY_NAME="Ubuntu 20.04 (Lifeboat test stand-in)"\n');
-  for (const [path, script] of Object.entries(STANDIN_SCRIPTS)) text(path, script, path.endsWith('.sh') ? 0o644 : 0o755);
-  link('/bin/systemctl', '/usr/bin/systemctl');
-  link('/usr/bin/bash', '/bin/bash');
-  for (const tool of ['mongodump', 'mongorestore', 'mongo']) {
-    link(`/usr/lib/juju/bin/${tool}`, `/usr/local/lib/juju-standin/${tool}`);
-    link(`/snap/bin/juju-db.${tool}`, `/usr/local/lib/juju-standin/${tool}`);
-  }
-
-  await copy(BUSYBOX, '/bin/busybox');
-  const applets = execFileSync(BUSYBOX, ['--list-full'], { encoding: 'utf8' })
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l.includes('/') && l !== 'bin/busybox' && !taken.has(`/${l}`));
-  for (const path of applets) link(`/${path}`, '/bin/busybox');
 }
 
 // ---------------------------------------------------------------------------------------
@@ -503,6 +418,25 @@ split_flag() {
   esac
 }
 
+# parse_args "$@": walks the command line, taking the common flags itself; for any other
+# argument it calls the tool's tool_flag "$1" (FLAG and VAL set as split_flag sets them), which
+# sets n to how many arguments it took (1 or 2) and INLINE=0 when it took a positional one.
+parse_args() {
+  while [ $# -gt 0 ]; do
+    split_flag "$@"
+    common_flag "$FLAG" "$VAL"
+    case $? in
+      0) n=2 ;;
+      1) n=1 ;;
+      *) tool_flag "$1" ;;
+    esac
+    [ "$INLINE" = 1 ] && n=1
+    [ $n = 2 ] && [ $# -lt 2 ] && usage_error "expected argument for flag $FLAG"
+    shift $n
+  done
+  return 0
+}
+
 # common_flag FLAG VAL: returns 0 when it took FLAG and a value, 1 when FLAG alone, 2 when not common.
 common_flag() {
   case $1 in
@@ -584,25 +518,16 @@ const MONGODUMP = String.raw`#!/bin/sh
 record_call mongodump "$@"
 OUT=dump
 OPLOG=0
-while [ $# -gt 0 ]; do
-  split_flag "$@"
-  common_flag "$FLAG" "$VAL"
-  rc=$?
-  case $rc in
-    0) n=2 ;;
-    1) n=1 ;;
-    *)
-      case $FLAG in
-        --oplog) OPLOG=1; n=1 ;;
-        -o|--out) OUT=$VAL; n=2 ;;
-        --gzip|--archive|--db|-d|--collection|-c|--query|-q) usage_error "the stand-in does not do $FLAG" ;;
-        *) usage_error "unknown option \"$FLAG\"" ;;
-      esac ;;
+# The tool's own flags (see parse_args).
+tool_flag() {
+  case $FLAG in
+    --oplog) OPLOG=1; n=1 ;;
+    -o|--out) OUT=$VAL; n=2 ;;
+    --gzip|--archive|--db|-d|--collection|-c|--query|-q) usage_error "the stand-in does not do $FLAG" ;;
+    *) usage_error "unknown option \"$FLAG\"" ;;
   esac
-  [ "$INLINE" = 1 ] && n=1
-  [ $n = 2 ] && [ $# -lt 2 ] && usage_error "expected argument for flag $FLAG"
-  shift $n
-done
+}
+parse_args "$@"
 connect
 authenticate
 mkdir -p "$OUT" || die "error creating directory $OUT"
@@ -651,30 +576,21 @@ DIR=
 DROP=0
 REPLAY=0
 EXCLUDES=
-while [ $# -gt 0 ]; do
-  split_flag "$@"
-  common_flag "$FLAG" "$VAL"
-  rc=$?
-  case $rc in
-    0) n=2 ;;
-    1) n=1 ;;
-    *)
-      case $FLAG in
-        --drop) DROP=1; n=1 ;;
-        --oplogReplay) REPLAY=1; n=1 ;;
-        --nsExclude) EXCLUDES="$EXCLUDES
+# The tool's own flags (see parse_args).
+tool_flag() {
+  case $FLAG in
+    --drop) DROP=1; n=1 ;;
+    --oplogReplay) REPLAY=1; n=1 ;;
+    --nsExclude) EXCLUDES="$EXCLUDES
 $VAL"; n=2 ;;
-        --dir) DIR=$VAL; n=2 ;;
-        --stopOnError|--noIndexRestore|--preserveUUID|--maintainInsertionOrder|--noOptionsRestore) n=1 ;;
-        --writeConcern|-j|--numParallelCollections|--numInsertionWorkersPerCollection) n=2 ;;
-        -*) usage_error "unknown option \"$FLAG\"" ;;
-        *) [ -z "$DIR" ] || usage_error "too many positional arguments"; DIR=$1; n=1; INLINE=0 ;;
-      esac ;;
+    --dir) DIR=$VAL; n=2 ;;
+    --stopOnError|--noIndexRestore|--preserveUUID|--maintainInsertionOrder|--noOptionsRestore) n=1 ;;
+    --writeConcern|-j|--numParallelCollections|--numInsertionWorkersPerCollection) n=2 ;;
+    -*) usage_error "unknown option \"$FLAG\"" ;;
+    *) [ -z "$DIR" ] || usage_error "too many positional arguments"; DIR=$1; n=1; INLINE=0 ;;
   esac
-  [ "$INLINE" = 1 ] && n=1
-  [ $n = 2 ] && [ $# -lt 2 ] && usage_error "expected argument for flag $FLAG"
-  shift $n
-done
+}
+parse_args "$@"
 [ -n "$DIR" ] || DIR=dump
 connect
 authenticate
@@ -745,26 +661,17 @@ const MONGO = String.raw`#!/bin/sh
 record_call mongo "$@"
 SCRIPT=
 HAVE_EVAL=0
-while [ $# -gt 0 ]; do
-  split_flag "$@"
-  common_flag "$FLAG" "$VAL"
-  rc=$?
-  case $rc in
-    0) n=2 ;;
-    1) n=1 ;;
-    *)
-      case $FLAG in
-        --eval) SCRIPT=$VAL; HAVE_EVAL=1; n=2 ;;
-        --nodb|--norc|--shell) n=1 ;;
-        -*) usage_error "unknown option \"$FLAG\"" ;;
-        */*|*:*) HOST=$(printf %s "$1" | sed 's|/.*||'); n=1; INLINE=0 ;;
-        *) n=1; INLINE=0 ;;
-      esac ;;
+# The tool's own flags (see parse_args).
+tool_flag() {
+  case $FLAG in
+    --eval) SCRIPT=$VAL; HAVE_EVAL=1; n=2 ;;
+    --nodb|--norc|--shell) n=1 ;;
+    -*) usage_error "unknown option \"$FLAG\"" ;;
+    */*|*:*) HOST=$(printf %s "$1" | sed 's|/.*||'); n=1; INLINE=0 ;;
+    *) n=1; INLINE=0 ;;
   esac
-  [ "$INLINE" = 1 ] && n=1
-  [ $n = 2 ] && [ $# -lt 2 ] && usage_error "expected argument for flag $FLAG"
-  shift $n
-done
+}
+parse_args "$@"
 if [ "$HAVE_EVAL" = 1 ]; then
   case $SCRIPT in *auth\(*) die "the stand-in refuses db.auth in --eval: the password would be in /proc/<pid>/cmdline. Send the script on stdin." ;; esac
 else
