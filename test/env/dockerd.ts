@@ -165,7 +165,8 @@ async function removeTestObjects(docker: Dockerode): Promise<void> {
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether process `pid` exists (one of another user's counts: signalling it is refused, not missing). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -20,7 +20,7 @@ import { stringify } from 'yaml';
 import { type BsonDocument, encodeBson, ObjectId } from '../bson.js';
 import { dockerExec } from '../../../src-main/transport/docker/index.js';
 import { ensureDebianPackages } from '../debian-packages.mjs';
-import { TEST_LABELS } from '../dockerd.js';
+import { alive, TEST_LABELS } from '../dockerd.js';
 import { ensureJujuMachineImage, JUJU_MACHINE_UID, JUJUD_STANDIN_SCRIPT } from './juju-machine-image.js';
 
 export interface JujuMachine {
@@ -294,15 +294,6 @@ async function reapDeadEnvs(docker: Dockerode): Promise<void> {
     const prefix = n.Labels?.[ENV_LABEL];
     if (prefix === undefined || (Number.isInteger(owner) && owner > 0 && alive(owner))) continue;
     await removeEnv(docker, prefix).catch(() => undefined);
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
