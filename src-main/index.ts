@@ -15,12 +15,11 @@ import {
   registerAppScheme,
   serveRendererFiles,
 } from './app/index.js';
-import { defaultStoreDir, listArchives, openStore } from './archive/index.js';
-import { createJobRunner, type JobRunner } from './engine/index.js';
-import { createInvokeHandlers, registerInvokeHandlers, sendEvent } from './ipc/index.js';
-import { defaultUserPluginsDir, discoverPlugins } from './plugin-host/index.js';
+import { defaultStoreDir } from './archive/index.js';
+import { registerInvokeHandlers, sendEvent } from './ipc/index.js';
+import { defaultUserPluginsDir } from './plugin-host/index.js';
+import { createAppService, envSecretSource, type AppService } from './service/index.js';
 import { errorMessage } from './shared/app-error.js';
-import { isFinished } from './shared/models/job.js';
 
 // The build puts this file at out/main/index.js, next to out/preload and out/renderer.
 const outDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,25 +44,22 @@ async function start(): Promise<void> {
   denyAllPermissions(session.defaultSession);
   serveRendererFiles(rendererDir);
 
-  const store = defaultStoreDir();
-  // Removes what interrupted runs left (.partial files of dead processes) before anything is listed.
-  await openStore(store);
-  const userPluginsDir = defaultUserPluginsDir();
-  const plugins = await discoverPlugins({ builtinDir: resourcePath('plugins'), userDir: userPluginsDir });
-  const jobs = createJobRunner();
-
-  const removeHandlers = registerInvokeHandlers(
-    ipcMain,
-    createInvokeHandlers({ app: { version: app.getVersion(), store, pluginsDir: userPluginsDir }, plugins, listArchives }),
-  );
-  const stopJobEvents = jobs.onDidChange((job) => {
-    for (const window of BrowserWindow.getAllWindows()) sendEvent(window.webContents, 'jobs:changed', job);
+  // Secrets come from the environment until the safeStorage source exists.
+  const service = await createAppService({
+    store: defaultStoreDir(),
+    pluginsDirs: { builtin: resourcePath('plugins'), user: defaultUserPluginsDir() },
+    version: app.getVersion(),
+    secrets: envSecretSource(),
+  });
+  const removeHandlers = registerInvokeHandlers(ipcMain, service.handlers);
+  const stopEvents = service.onEvent((channel, payload) => {
+    for (const window of BrowserWindow.getAllWindows()) sendEvent(window.webContents, channel, payload);
   });
   app.on('will-quit', () => {
-    stopJobEvents();
+    stopEvents();
     removeHandlers();
   });
-  cancelJobsBeforeQuit(jobs);
+  closeServiceBeforeQuit(service);
 
   openMainWindow();
   app.on('activate', () => {
@@ -75,14 +71,14 @@ async function start(): Promise<void> {
  * Quitting mid-backup cancels the jobs first and waits for them: cancel is cooperative, so
  * a plugin gets to start again whatever it stopped (a database, a service) before we exit.
  */
-function cancelJobsBeforeQuit(jobs: JobRunner): void {
-  let canceling = false;
+function closeServiceBeforeQuit(service: AppService): void {
+  let closed = false;
   app.on('before-quit', (event) => {
-    if (canceling || jobs.list().every((job) => isFinished(job.state))) return;
+    if (closed) return;
     event.preventDefault();
-    canceling = true;
-    jobs
-      .cancelAll()
+    closed = true;
+    service
+      .close()
       .catch((e: unknown) => console.error('Canceling jobs before quitting failed:', e))
       .finally(() => app.quit());
   });

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { AppError } from '../shared/app-error.js';
 import type { EncryptionInfo } from '../shared/models/archive.js';
 import type { Decryption, Encryption } from '../crypto/index.js';
 import { readPrivateKeyFile, readPublicKeyFile } from '../crypto/index.js';
+import { passphraseFromEnv, readPassphraseFile } from '../config/index.js';
 import type { Terminal } from './terminal.js';
 
 /** The secret flags every archive command accepts. */
@@ -13,27 +13,16 @@ export interface SecretFlags {
   readonly noEncrypt?: boolean;
 }
 
-const HOW = 'pass --passphrase-file FILE or set LIFEBOAT_PASSPHRASE';
-
-async function passphraseFromFile(path: string): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new AppError('usage', `Cannot read the passphrase file ${path}: ${(e as Error).message}.`, { cause: e });
-  }
-  const value = text.replace(/\r?\n$/, '');
-  if (!value) throw new AppError('usage', `The passphrase file ${path} is empty.`);
-  return value;
-}
+const HOW = 'pass --passphrase-file FILE, or set LIFEBOAT_PASSPHRASE (or LIFEBOAT_PASSPHRASE_FILE)';
 
 /**
- * The passphrase from --passphrase-file, else LIFEBOAT_PASSPHRASE, else a prompt on a TTY.
+ * The passphrase from --passphrase-file, else LIFEBOAT_PASSPHRASE or LIFEBOAT_PASSPHRASE_FILE,
+ * else a prompt on a TTY.
  * Never prompts without a TTY: fails saying which flag or variable to use.
  */
 async function passphrase(flags: SecretFlags, term: Terminal, purpose: string, confirmTwice: boolean): Promise<string> {
-  if (flags.passphraseFile) return passphraseFromFile(flags.passphraseFile);
-  const env = process.env.LIFEBOAT_PASSPHRASE;
+  if (flags.passphraseFile) return readPassphraseFile(flags.passphraseFile);
+  const env = await passphraseFromEnv();
   if (env) return env;
   if (!term.interactive) {
     throw new AppError('secret-required', `${purpose} needs a passphrase and there is no terminal to ask on: ${HOW}.`);

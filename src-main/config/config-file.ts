@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { parseDocument, stringify } from 'yaml';
 import { AppError } from '../shared/app-error.js';
 import type { TargetConfig } from '../shared/models/target.js';
+import type { EncryptionSetting, Theme } from '../shared/models/settings.js';
 import { writeFileAtomic } from '../archive/write-file-atomic.js';
 
 export interface Settings {
@@ -11,7 +12,16 @@ export interface Settings {
   readonly store?: string;
   /** Jobs run at once (default 2). */
   readonly concurrency?: number;
+  /** Days after which a target's last backup is shown as stale (default 7). */
+  readonly warnAfterDays?: number;
+  /** The window's theme (default system). */
+  readonly theme?: Theme;
+  /** How the window encrypts new archives (default: a passphrase). */
+  readonly encryption?: EncryptionSetting;
 }
+
+const SETTING_KEYS = 'store, concurrency, warnAfterDays, theme, encryption';
+const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
 
 export interface Config {
   readonly targets: readonly TargetConfig[];
@@ -59,7 +69,7 @@ export function parseConfig(data: unknown, path: string): Config {
   }
   const rawSettings = data.settings ?? {};
   if (!isPlainObject(rawSettings)) bad(path, 'settings', 'must be a mapping');
-  const settings: { store?: string; concurrency?: number } = {};
+  const settings: { -readonly [K in keyof Settings]: Settings[K] } = {};
   for (const [key, value] of Object.entries(rawSettings)) {
     if (key === 'store') {
       if (typeof value !== 'string' || !value) bad(path, 'settings.store', 'must be a folder path');
@@ -67,9 +77,34 @@ export function parseConfig(data: unknown, path: string): Config {
     } else if (key === 'concurrency') {
       if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > 16) bad(path, 'settings.concurrency', 'must be an integer from 1 to 16');
       settings.concurrency = value as number;
-    } else bad(path, `settings.${key}`, 'is not a known setting (expected store, concurrency)');
+    } else if (key === 'warnAfterDays') {
+      if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 3650) bad(path, 'settings.warnAfterDays', 'must be a number of days above 0 (up to 3650)');
+      settings.warnAfterDays = value;
+    } else if (key === 'theme') {
+      if (!THEMES.includes(value as Theme)) bad(path, 'settings.theme', `must be one of ${THEMES.join(', ')}`);
+      settings.theme = value as Theme;
+    } else if (key === 'encryption') {
+      settings.encryption = parseEncryptionSetting(value, path);
+    } else bad(path, `settings.${key}`, `is not a known setting (expected ${SETTING_KEYS})`);
   }
   return { targets, settings };
+}
+
+function parseEncryptionSetting(value: unknown, path: string): EncryptionSetting {
+  if (!isPlainObject(value)) bad(path, 'settings.encryption', 'must be a mapping with kind: passphrase or kind: recipients');
+  for (const key of Object.keys(value)) {
+    if (key !== 'kind' && key !== 'recipients') bad(path, `settings.encryption.${key}`, 'is not a known key (expected kind, recipients)');
+  }
+  if (value.kind === 'passphrase') {
+    if (value.recipients !== undefined) bad(path, 'settings.encryption.recipients', 'is only for kind: recipients');
+    return { kind: 'passphrase' };
+  }
+  if (value.kind !== 'recipients') bad(path, 'settings.encryption.kind', 'must be passphrase or recipients');
+  const recipients = value.recipients;
+  if (!Array.isArray(recipients) || recipients.length === 0 || !recipients.every((r) => typeof r === 'string' && r !== '')) {
+    bad(path, 'settings.encryption.recipients', 'must be a list of public key files (at least one)');
+  }
+  return { kind: 'recipients', recipients: [...(recipients as string[])] };
 }
 
 /** Reads the config file; a missing file is an empty config. */

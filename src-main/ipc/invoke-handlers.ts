@@ -1,13 +1,19 @@
 import type { AppInfo } from '../shared/ipc-contract.js';
 import { createAppHandlers } from './app-handlers.js';
-import { createArchivesHandlers, type ArchivesHandlersDeps } from './archives-handlers.js';
+import { createArchivesHandlers, type ArchivesApi } from './archives-handlers.js';
 import type { InvokeHandlers } from './invoke-dispatcher.js';
+import { createJobsHandlers, type JobsApi } from './jobs-handlers.js';
 import { createPluginsHandlers, type PluginLister } from './plugins-handlers.js';
+import { createSettingsHandlers, type SettingsApi } from './settings-handlers.js';
+import { createTargetsHandlers, type TargetsApi } from './targets-handlers.js';
 
 export interface InvokeHandlersDeps {
   readonly app: AppInfo;
   readonly plugins: PluginLister;
-  readonly listArchives: ArchivesHandlersDeps['listArchives'];
+  readonly archives: ArchivesApi;
+  readonly targets: TargetsApi;
+  readonly jobs: JobsApi;
+  readonly settings: SettingsApi;
 }
 
 /** Every channel's handler, one domain file each; the type fails when a channel has none. */
@@ -15,6 +21,9 @@ export function createInvokeHandlers(deps: InvokeHandlersDeps): InvokeHandlers {
   return {
     ...createAppHandlers(deps.app),
     ...createPluginsHandlers(deps.plugins),
-    ...createArchivesHandlers({ store: deps.app.store, listArchives: deps.listArchives }),
+    ...createArchivesHandlers(deps.archives),
+    ...createTargetsHandlers(deps.targets),
+    ...createJobsHandlers(deps.jobs),
+    ...createSettingsHandlers(deps.settings),
   };
 }

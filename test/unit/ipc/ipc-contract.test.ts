@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInvokeDispatcher, type InvokeDispatcher } from '../../../src-main/ipc/invoke-dispatcher.js';
-import { createInvokeHandlers } from '../../../src-main/ipc/invoke-handlers.js';
+import { createInvokeHandlers, type InvokeHandlersDeps } from '../../../src-main/ipc/invoke-handlers.js';
+import type { PluginLister } from '../../../src-main/ipc/plugins-handlers.js';
 import { discoverPlugins } from '../../../src-main/plugin-host/discovery.js';
 import { AppError } from '../../../src-main/shared/app-error.js';
 import {
@@ -36,8 +37,10 @@ const archive: ArchiveInfo = {
 
 describe('bridge function names', () => {
   it('gives window.lifeboat one camelCase function per channel', () => {
-    expect(INVOKE_CHANNELS.map((c) => invokeBridgeName(c))).toEqual(['pluginsList', 'archivesList', 'appInfo']);
-    expect(EVENT_CHANNELS.map((c) => eventBridgeName(c))).toEqual(['onJobsChanged']);
+    const names = INVOKE_CHANNELS.map((c) => invokeBridgeName(c));
+    expect(names).toEqual(expect.arrayContaining(['pluginsList', 'archivesList', 'appInfo', 'targetsSave', 'jobsBackup', 'questionsAnswer', 'archivesTree', 'settingsSet']));
+    expect(new Set(names).size).toBe(INVOKE_CHANNELS.length);
+    expect(EVENT_CHANNELS.map((c) => eventBridgeName(c))).toEqual(['onJobsChanged', 'onQuestionsAsked', 'onQuestionsClosed']);
   });
 });
 
@@ -100,7 +103,7 @@ describe('invoke dispatcher', () => {
       return archives(store);
     };
     unexpected = [];
-    dispatch = createInvokeDispatcher(createInvokeHandlers({ app: appInfo, plugins, listArchives }), {
+    dispatch = createInvokeDispatcher(createInvokeHandlers(depsWith(appInfo, plugins, listArchives)), {
       onUnexpectedError: (_channel, error) => unexpected.push(error),
     });
   }
@@ -141,7 +144,7 @@ describe('invoke dispatcher', () => {
   });
 
   it('lets a server with its own origin decide who may call, keeping every other check', async () => {
-    const handlers = createInvokeHandlers({ app: appInfo, plugins, listArchives: async () => [archive] });
+    const handlers = createInvokeHandlers(depsWith(appInfo, plugins, async () => [archive]));
     const served = createInvokeDispatcher(handlers, { isTrustedSender: (url) => url === 'http://127.0.0.1:8080/' });
     expect(await served({ channel: 'archives:list', senderUrl: 'http://127.0.0.1:8080/', args: [] })).toEqual({ ok: true, value: [archive] });
     expect(await served({ channel: 'archives:list', senderUrl: OUR_PAGE, args: [] })).toMatchObject({ ok: false, error: { code: 'untrusted-sender' } });
@@ -186,3 +189,18 @@ describe('invoke dispatcher', () => {
     expect(unexpected).toEqual([bug]);
   });
 });
+
+/** Handlers whose only real parts are app info, plugins and the archive list; the rest are not called here. */
+function depsWith(app: AppInfo, plugins: PluginLister, listArchives: (store: string) => Promise<ArchiveInfo[]>): InvokeHandlersDeps {
+  const notHere = (): never => {
+    throw new Error('not used in this test');
+  };
+  return {
+    app,
+    plugins,
+    archives: { list: () => listArchives(app.store), manifest: notHere, tree: notHere, preview: notHere, extract: notHere, plan: notHere },
+    targets: { list: notHere, save: notHere, remove: notHere, probe: notHere },
+    jobs: { list: notHere, backup: notHere, restore: notHere, verify: notHere, importArchive: notHere, cancel: notHere, log: notHere, answer: notHere },
+    settings: { get: notHere, set: notHere },
+  };
+}

@@ -1,0 +1,10 @@
+import { passphraseFromEnv } from '../config/index.js';
+import type { SecretSource } from './secret-source.js';
+
+/**
+ * Passphrases as the CLI reads them without a terminal: LIFEBOAT_PASSPHRASE, else the file
+ * named by LIFEBOAT_PASSPHRASE_FILE. Read at each ask, so a changed file is picked up.
+ */
+export function envSecretSource(env: Readonly<Record<string, string | undefined>> = process.env): SecretSource {
+  return { passphrase: () => passphraseFromEnv(env) };
+}

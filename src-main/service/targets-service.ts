@@ -1,0 +1,127 @@
+/** Targets as the window manages them: listed with their last backup, saved, removed, probed. */
+import { AppError } from '../shared/app-error.js';
+import type { JsonSchemaObject } from '../plugin-host/index.js';
+import { REDACTED_VALUE, redactOptions, checkTargetOptions } from './targets-options.js';
+import type { TargetConfig, TargetProbe, TargetSaveRequest, TargetView } from '../shared/models/target.js';
+import { isFinished } from '../shared/models/job.js';
+import { listArchives } from '../archive/index.js';
+import { TARGET_NAME_PATTERN, findTarget } from '../config/index.js';
+import { runProbe } from '../operations/index.js';
+import type { ServiceContext } from './service-context.js';
+import { detachedOperation } from './detached-operation.js';
+
+const DAY_MS = 86_400_000;
+
+export interface TargetsService {
+  list(): Promise<TargetView[]>;
+  save(request: TargetSaveRequest): Promise<TargetView>;
+  remove(name: string): Promise<void>;
+  probe(name: string): Promise<TargetProbe>;
+}
+
+export function createTargetsService(ctx: ServiceContext, now: () => number = Date.now): TargetsService {
+  const schemaOf = (plugin: string): JsonSchemaObject | undefined => {
+    try {
+      return ctx.registry.get(plugin).manifest.options;
+    } catch {
+      return undefined;
+    }
+  };
+
+  const pluginStatus = (plugin: string): TargetView['pluginStatus'] => {
+    const info = ctx.registry.list().find((p) => p.id === plugin && p.status === 'enabled') ?? ctx.registry.list().find((p) => p.id === plugin);
+    return info ? info.status : 'missing';
+  };
+
+  const views = async (targets: readonly TargetConfig[]): Promise<TargetView[]> => {
+    const settings = await ctx.settings();
+    const archives = await listArchives(settings.store);
+    const running = ctx.jobs.list().filter((j) => !isFinished(j.state));
+    return targets.map((t) => {
+      // Newest first: the first one of the target is its last backup.
+      const last = archives.find((a) => a.target === t.name);
+      const schema = schemaOf(t.plugin);
+      const lastBackup = last ? { at: last.createdAt, archive: last.path, ok: last.lastVerification?.ok ?? true } : undefined;
+      const stale = !last || now() - Date.parse(last.createdAt) > settings.warnAfterDays * DAY_MS;
+      return {
+        name: t.name,
+        plugin: t.plugin,
+        pluginStatus: pluginStatus(t.plugin),
+        options: schema ? redactOptions(schema, t.options) : redactAll(t.options),
+        ...(lastBackup ? { lastBackup } : {}),
+        stale,
+        busy: running.some((j) => j.target === t.name),
+      };
+    });
+  };
+
+  return {
+    async list() {
+      return views((await ctx.loadConfig()).targets);
+    },
+    async save(request) {
+      if (!TARGET_NAME_PATTERN.test(request.name)) {
+        throw new AppError('usage', `"${request.name}" is not a valid target name: use letters, digits, . _ and -, up to 64, starting with a letter or digit.`);
+      }
+      const loaded = ctx.registry.get(request.plugin);
+      let saved: TargetConfig | undefined;
+      await ctx.updateConfig((config) => {
+        const previous = request.previousName ? findTarget(config, request.previousName) : undefined;
+        if (request.name !== request.previousName && config.targets.some((t) => t.name === request.name)) {
+          throw new AppError('usage', `A target named "${request.name}" already exists; choose another name or edit that one.`);
+        }
+        // `***` is how the window shows a stored secret: sent back, it means "keep it".
+        const options = keepSecrets(loaded.manifest.options, request.options, previous?.plugin === request.plugin ? previous.options : {});
+        checkTargetOptions(loaded.manifest, options);
+        saved = { name: request.name, plugin: request.plugin, options };
+        const targets = previous
+          ? config.targets.map((t) => (t.name === previous.name ? saved! : t))
+          : [...config.targets, saved];
+        return { ...config, targets };
+      });
+      const [view] = await views([saved!]);
+      return view!;
+    },
+    async remove(name) {
+      if (ctx.jobs.list().some((j) => j.target === name && !isFinished(j.state))) {
+        throw new AppError('target-busy', `"${name}" has a job queued or running; cancel it or wait, then remove the target.`);
+      }
+      await ctx.updateConfig((config) => {
+        findTarget(config, name);
+        return { ...config, targets: config.targets.filter((t) => t.name !== name) };
+      });
+    },
+    async probe(name) {
+      const target = findTarget(await ctx.loadConfig(), name);
+      const result = await detachedOperation((op) => runProbe(ctx.registry, target, op));
+      return {
+        reachable: result.reachable,
+        running: result.running,
+        ...(result.version !== undefined ? { version: result.version } : {}),
+        ...(result.detail !== undefined ? { detail: result.detail } : {}),
+      };
+    },
+  };
+}
+
+function keepSecrets(
+  schema: JsonSchemaObject,
+  given: Readonly<Record<string, unknown>>,
+  previous: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(given)) {
+    if (value === undefined) continue;
+    const prop = schema.properties?.[key];
+    if (prop?.secret === true && value === REDACTED_VALUE) {
+      if (previous[key] === undefined) throw new AppError('usage', `Option "${key}" is a secret shown as ${REDACTED_VALUE} but none is stored yet; type its value.`);
+      out[key] = previous[key];
+    } else out[key] = value;
+  }
+  return out;
+}
+
+/** Options of a target whose plugin is gone: nothing says which are secret, so none is shown. */
+function redactAll(options: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.keys(options).map((k) => [k, REDACTED_VALUE]));
+}
