@@ -9,6 +9,7 @@ import { importCommand } from './commands/import.js';
 import { pluginsCommand } from './commands/plugins.js';
 import { probeCommand } from './commands/probe.js';
 import { restoreCommand } from './commands/restore.js';
+import { serveCommand } from './commands/serve.js';
 import { targetsCommand } from './commands/targets.js';
 import { verifyCommand } from './commands/verify.js';
 
@@ -28,6 +29,8 @@ Usage: lifeboat COMMAND [options]
   restore ARCHIVE --target NAME | --plugin ID [--yes | --dry-run]
                                            (--dry-run: print the plan, change nothing)
   import FILE                              add an archive made by the targets' own tools
+  serve [--port N] [--host ADDR]           the window in a browser (prints a URL with a token;
+                                           listens on 127.0.0.1 unless --host says otherwise)
 
 Secrets: --passphrase-file F, or LIFEBOAT_PASSPHRASE, or a prompt on a terminal;
          --recipient KEY.asc (encrypt to public keys), --identity KEY.asc (decrypt).
@@ -86,6 +89,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
         return await restoreCommand(cli, rest);
       case 'import':
         return await importCommand(cli, rest);
+      case 'serve':
+        return await serveCommand(cli, rest);
       default:
         throw new AppError('usage', `Unknown command "${command}". Run \`lifeboat --help\`.`);
     }

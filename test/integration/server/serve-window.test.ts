@@ -94,10 +94,11 @@ describe('lifeboat serve in a browser', () => {
 
   it('shows the built-in plugins, all enabled', async () => {
     await showView('Plugins');
+    // Each plugin is an item showing "<id> · version <v>"; a disabled one says so.
+    const itemOf = async (id: string) => (await page.locator('li').allInnerTexts()).filter((t) => t.includes(`${id} · version`));
     for (const id of ['juju-client', 'btcpay', 'bitnobi', 'juju-state']) {
-      const item = page.locator('li', { hasText: new RegExp(`\\b${id} ·`) });
-      await expect.poll(() => item.count(), { message: id }).toBe(1);
-      expect(await item.innerText(), id).not.toMatch(/disabled/i);
+      await expect.poll(async () => (await itemOf(id)).length, { message: id }).toBe(1);
+      expect((await itemOf(id))[0], id).not.toMatch(/disabled/i);
     }
     await page.screenshot({ path: join(ARTIFACTS, 'serve-plugins.png'), fullPage: true });
   });
