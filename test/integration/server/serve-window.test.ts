@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LifeboatBridge } from '../../../src-main/shared/ipc-contract.js';
 import { ensureDebianPackages } from '../../env/debian-packages.mjs';
 import { createCliHome, type PassphraseCliHome } from '../plugins/cli-home.js';
 import { PROJECT_DIR, archivePathOf, output, runLifeboat } from '../plugins/lifeboat-cli.js';
@@ -120,5 +121,35 @@ describe('lifeboat serve in a browser', () => {
     serve.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(serveStderr).toContain('Stopped.');
+    // The page is still open: its calls now fail with a message saying what happened.
+    const answer = await page.evaluate(() => (window as unknown as { lifeboat: LifeboatBridge }).lifeboat.pluginsList());
+    expect(answer).toMatchObject({ ok: false, error: { code: 'unreachable' } });
+    if (!answer.ok) expect(answer.error.message).toContain('connection to `lifeboat serve` is lost');
+  });
+});
+
+describe('lifeboat serve options', () => {
+  it('warns loudly when --host is not a loopback address', async () => {
+    const child = spawn(process.execPath, [join(PROJECT_DIR, 'bin', 'lifeboat.js'), 'serve', '--host', '0.0.0.0'], {
+      cwd: PROJECT_DIR,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: env.home, XDG_DATA_HOME: env.dataHome, XDG_CONFIG_HOME: env.configHome, LIFEBOAT_STORE: env.store },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    await expect.poll(() => stdout, { timeout: 30_000 }).toMatch(/\?token=/);
+    expect(stderr).toContain('WARNING: listening on 0.0.0.0');
+    expect(stderr).toContain('No passphrase given');
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('a bad --port is a usage error (exit 2)', async () => {
+    const run = await runLifeboat(env, ['serve', '--port', 'eighty']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--port must be a number');
   });
 });
