@@ -28,10 +28,14 @@ export function servedContentSecurityPolicy(host: string): string {
   return directives.join('; ');
 }
 
-export function securityHeaders(host: string, contentType: string): Record<string, string> {
+/** For answers that are not the window (refusals, errors): they need nothing at all. */
+const NOTHING_POLICY = "default-src 'none'; frame-ancestors 'none'";
+
+/** `host` (already checked) for the window's own files; none for everything else. */
+export function securityHeaders(contentType: string, host?: string): Record<string, string> {
   return {
     'content-type': contentType,
-    'content-security-policy': servedContentSecurityPolicy(host),
+    'content-security-policy': host === undefined ? NOTHING_POLICY : servedContentSecurityPolicy(host),
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
     // The first URL carries the token: no page of ours may pass it on as a referrer.
@@ -40,33 +44,33 @@ export function securityHeaders(host: string, contentType: string): Record<strin
   };
 }
 
-export function sendText(res: ServerResponse, host: string, status: number, text: string, extra: Record<string, string> = {}): void {
-  res.writeHead(status, { ...securityHeaders(host, 'text/plain; charset=utf-8'), ...extra });
+export function sendText(res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { ...securityHeaders('text/plain; charset=utf-8'), ...extra });
   res.end(text + '\n');
 }
 
 /** A short page for refusals, readable in the browser the operator opened. */
-export function sendRefusalPage(res: ServerResponse, host: string, status: number, message: string): void {
+export function sendRefusalPage(res: ServerResponse, status: number, message: string): void {
   const body = `<!doctype html><meta charset="utf-8"><title>Lifeboat</title><h1>Lifeboat</h1><p>${escapeHtml(message)}</p>\n`;
-  res.writeHead(status, securityHeaders(host, 'text/html; charset=utf-8'));
+  res.writeHead(status, securityHeaders('text/html; charset=utf-8'));
   res.end(body);
 }
 
 /** Serves a file of the built renderer under the same path rules as the app:// protocol. */
 export async function sendRendererFile(res: ServerResponse, rendererDir: string, host: string, pathname: string, headOnly: boolean): Promise<void> {
   const file = resolveRendererFile(`${APP_SCHEME}://${APP_HOST}${pathname}`, rendererDir);
-  if (!file) return sendText(res, host, 404, 'Not found');
+  if (!file) return sendText(res, 404, 'Not found');
   let body: Buffer;
   try {
     body = await readFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EISDIR') return sendText(res, host, 404, 'Not found');
+    if (code === 'ENOENT' || code === 'EISDIR') return sendText(res, 404, 'Not found');
     console.error(`lifeboat serve: could not read ${file}:`, e);
-    return sendText(res, host, 500, 'Could not read the file');
+    return sendText(res, 500, 'Could not read the file');
   }
   if (file.endsWith('.html')) body = Buffer.from(body.toString('utf8').replace(/<head>/i, (head) => `${head}\n    ${SERVE_MARKER}`));
-  res.writeHead(200, { ...securityHeaders(host, contentTypeFor(file)), 'content-length': String(body.length) });
+  res.writeHead(200, { ...securityHeaders(contentTypeFor(file), host), 'content-length': String(body.length) });
   res.end(headOnly ? undefined : body);
 }
 

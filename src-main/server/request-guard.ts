@@ -9,7 +9,7 @@ export interface Refusal {
   readonly message: string;
 }
 
-export type GuardVerdict = { readonly ok: true; readonly tokenFrom: 'cookie' | 'query'; readonly url: URL } | ({ readonly ok: false } & Refusal);
+export type GuardVerdict = { readonly ok: true; readonly tokenFrom: 'cookie' | 'query'; readonly url: URL; /** The checked Host header. */ readonly host: string } | ({ readonly ok: false } & Refusal);
 
 export interface RequestGuard {
   /** Host, then Origin, then token: a request must pass all three. */
@@ -66,7 +66,7 @@ export function createRequestGuard(hosts: ReadonlySet<string>, token: AccessToke
           message: 'This page needs the access token. Open the URL that `lifeboat serve` printed (it ends in ?token=…).',
         };
       }
-      return { ok: true, tokenFrom, url };
+      return { ok: true, tokenFrom, url, host };
     },
   };
 }

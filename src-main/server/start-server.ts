@@ -49,7 +49,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     handleRequest(req, res, guard, token.setCookieHeader(), options.rendererDir).catch((e: unknown) => {
       console.error('lifeboat serve: a request failed:', e);
-      if (!res.headersSent) sendText(res, req.headers.host ?? '', 500, 'Internal error');
+      if (!res.headersSent) sendText(res, 500, 'Internal error');
       else res.destroy();
     });
   });
@@ -80,9 +80,8 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, guard: R
   const method = req.method ?? 'GET';
   const safe = method === 'GET' || method === 'HEAD';
   const verdict = guard.check(req, { requireOrigin: !safe });
-  const host = req.headers.host ?? '';
-  if (!verdict.ok) return sendRefusalPage(res, host, verdict.status, verdict.message);
-  if (!safe) return sendText(res, host, 405, 'Only GET and HEAD are served; calls go over the WebSocket.', { allow: 'GET, HEAD' });
+  if (!verdict.ok) return sendRefusalPage(res, verdict.status, verdict.message);
+  if (!safe) return sendText(res, 405, 'Only GET and HEAD are served; calls go over the WebSocket.', { allow: 'GET, HEAD' });
   if (verdict.tokenFrom === 'query') {
     // First visit: keep the token in a cookie and drop it from the address bar and history.
     const clean = new URL(verdict.url);
@@ -91,7 +90,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, guard: R
     res.end();
     return;
   }
-  await sendRendererFile(res, rendererDir, host, verdict.url.pathname, method === 'HEAD');
+  await sendRendererFile(res, rendererDir, verdict.host, verdict.url.pathname, method === 'HEAD');
 }
 
 function refuseUpgrade(socket: Duplex, status: number, message: string): void {
