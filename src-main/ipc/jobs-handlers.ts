@@ -1,4 +1,5 @@
 import type { JobSnapshot, JobStarted } from '../shared/models/job.js';
+import type { JobQuestion } from '../shared/models/question.js';
 import type { InvokeHandlersFor } from './invoke-dispatcher.js';
 import { bool, noRequest, objectRequest, optBool, str } from './request-parsers.js';
 
@@ -12,9 +13,10 @@ export interface JobsApi {
   cancel(jobId: string): void;
   log(jobId: string): readonly string[];
   answer(id: string, yes: boolean): void;
+  pendingQuestions(): readonly JobQuestion[];
 }
 
-type JobChannels = 'jobs:list' | 'jobs:backup' | 'jobs:restore' | 'jobs:verify' | 'jobs:import' | 'jobs:cancel' | 'jobs:log' | 'questions:answer';
+type JobChannels = 'jobs:list' | 'jobs:backup' | 'jobs:restore' | 'jobs:verify' | 'jobs:import' | 'jobs:cancel' | 'jobs:log' | 'questions:answer' | 'questions:list';
 
 export function createJobsHandlers(api: JobsApi): InvokeHandlersFor<JobChannels> {
   return {
@@ -29,5 +31,6 @@ export function createJobsHandlers(api: JobsApi): InvokeHandlersFor<JobChannels>
     'jobs:cancel': { parse: objectRequest('jobs:cancel', { jobId: str }), run: async (r) => api.cancel(r.jobId) },
     'jobs:log': { parse: objectRequest('jobs:log', { jobId: str }), run: async (r) => api.log(r.jobId) },
     'questions:answer': { parse: objectRequest('questions:answer', { id: str, yes: bool }), run: async (r) => api.answer(r.id, r.yes) },
+    'questions:list': { parse: noRequest, run: async () => api.pendingQuestions() },
   };
 }

@@ -84,6 +84,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       cancel: (id) => jobsService.cancel(id),
       log: (id) => jobsService.log(id),
       answer: (id, yes) => questions.answer(id, yes),
+      pendingQuestions: () => questions.pending(),
     },
     settings,
   });

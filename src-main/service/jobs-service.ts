@@ -8,7 +8,7 @@ import { AppError } from '../shared/app-error.js';
 import type { JobKind, JobStarted } from '../shared/models/job.js';
 import type { ArchiveExtractRequest } from '../shared/models/archive-browser.js';
 import { describeArchive, openArchive } from '../archive/index.js';
-import { findTarget } from '../config/index.js';
+import { targetNamed } from './target-named.js';
 import type { JobContext } from '../engine/index.js';
 import { secretValues } from '../plugin-host/index.js';
 import { runBackup, runImport, runRestore, runVerify, type Confirm } from '../operations/index.js';
@@ -59,7 +59,7 @@ export function createJobsService(ctx: ServiceContext): JobsService {
 
   return {
     async backup(name) {
-      const target = findTarget(await ctx.loadConfig(), name);
+      const target = targetNamed(await ctx.loadConfig(), name);
       const loaded = ctx.registry.get(target.plugin);
       const store = (await ctx.settings()).store;
       return start({
@@ -81,7 +81,7 @@ export function createJobsService(ctx: ServiceContext): JobsService {
         throw new AppError('declined', `Nothing was restored: type the target's name "${request.target}" exactly to confirm the restore.`);
       }
       const archivePath = await ctx.archiveInStore(request.archivePath);
-      const target = findTarget(await ctx.loadConfig(), request.target);
+      const target = targetNamed(await ctx.loadConfig(), request.target);
       const loaded = ctx.registry.get(target.plugin);
       return start({
         kind: 'restore',

@@ -1,11 +1,12 @@
 /** Targets as the window manages them: listed with their last backup, saved, removed, probed. */
 import { AppError } from '../shared/app-error.js';
 import type { JsonSchemaObject } from '../plugin-host/index.js';
-import { REDACTED_VALUE, redactOptions, checkTargetOptions } from './targets-options.js';
+import { REDACTED_VALUE, redactOptions, validateOptions } from '../plugin-host/index.js';
 import type { TargetConfig, TargetProbe, TargetSaveRequest, TargetView } from '../shared/models/target.js';
 import { isFinished } from '../shared/models/job.js';
 import { listArchives } from '../archive/index.js';
-import { TARGET_NAME_PATTERN, findTarget } from '../config/index.js';
+import { TARGET_NAME_PATTERN } from '../config/index.js';
+import { targetNamed } from './target-named.js';
 import { runProbe } from '../operations/index.js';
 import type { ServiceContext } from './service-context.js';
 import { detachedOperation } from './detached-operation.js';
@@ -66,13 +67,14 @@ export function createTargetsService(ctx: ServiceContext, now: () => number = Da
       const loaded = ctx.registry.get(request.plugin);
       let saved: TargetConfig | undefined;
       await ctx.updateConfig((config) => {
-        const previous = request.previousName ? findTarget(config, request.previousName) : undefined;
+        const previous = request.previousName ? targetNamed(config, request.previousName) : undefined;
         if (request.name !== request.previousName && config.targets.some((t) => t.name === request.name)) {
           throw new AppError('usage', `A target named "${request.name}" already exists; choose another name or edit that one.`);
         }
         // `***` is how the window shows a stored secret: sent back, it means "keep it".
         const options = keepSecrets(loaded.manifest.options, request.options, previous?.plugin === request.plugin ? previous.options : {});
-        checkTargetOptions(loaded.manifest, options);
+        // Throws AppError('config') naming each bad option, as a backup would; the options are stored as given (no defaults filled in).
+        validateOptions(loaded.manifest, { ...options });
         saved = { name: request.name, plugin: request.plugin, options };
         const targets = previous
           ? config.targets.map((t) => (t.name === previous.name ? saved! : t))
@@ -87,12 +89,12 @@ export function createTargetsService(ctx: ServiceContext, now: () => number = Da
         throw new AppError('target-busy', `"${name}" has a job queued or running; cancel it or wait, then remove the target.`);
       }
       await ctx.updateConfig((config) => {
-        findTarget(config, name);
+        targetNamed(config, name);
         return { ...config, targets: config.targets.filter((t) => t.name !== name) };
       });
     },
     async probe(name) {
-      const target = findTarget(await ctx.loadConfig(), name);
+      const target = targetNamed(await ctx.loadConfig(), name);
       const result = await detachedOperation((op) => runProbe(ctx.registry, target, op));
       return {
         reachable: result.reachable,

@@ -73,6 +73,8 @@ export interface InvokeChannels {
   'jobs:log': { request: { readonly jobId: string }; response: readonly string[] };
   /** Answers a `questions:asked` question; an unknown or already closed id is 'not-found'. */
   'questions:answer': { request: { readonly id: string; readonly yes: boolean }; response: void };
+  /** Questions still waiting, for a window opened (or reconnected) after they were asked. */
+  'questions:list': { request: void; response: readonly JobQuestion[] };
 
   'archives:manifest': { request: { readonly path: string }; response: ManifestHeader };
   'archives:tree': { request: ArchiveTreeRequest; response: ArchiveTree };
@@ -120,6 +122,7 @@ export const INVOKE_CHANNELS = [
   'jobs:cancel',
   'jobs:log',
   'questions:answer',
+  'questions:list',
   'archives:manifest',
   'archives:tree',
   'archives:preview',

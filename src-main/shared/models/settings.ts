@@ -12,7 +12,7 @@ export interface AppSettings {
   readonly store: string;
   /** A target whose last backup is older than this many days is shown as stale (default 7). */
   readonly warnAfterDays: number;
-  /** Jobs running at once (default 2). */
+  /** Jobs running at once (default 2); a change applies when the app next starts. */
   readonly concurrency: number;
   readonly theme: Theme;
   readonly encryption: EncryptionSetting;

@@ -160,6 +160,6 @@ describe('app service: targets, backup and the archive browser', () => {
   it('removes a target', async () => {
     await h.ok('targets:remove', { name: 'laptop' });
     expect(await h.ok('targets:list')).toEqual([]);
-    expect(await h.call('targets:remove', { name: 'laptop' })).toMatchObject({ ok: false, error: { code: 'config' } });
+    expect(await h.call('targets:remove', { name: 'laptop' })).toMatchObject({ ok: false, error: { code: 'not-found', message: expect.stringMatching(/no target named "laptop"/) } });
   });
 });

@@ -43,10 +43,12 @@ describe('app service: jobs, questions and requests', () => {
     const { jobId } = await h.ok('jobs:backup', { target: 'asks' });
     const question = await h.waitForEvent('questions:asked', (q) => q.jobId === jobId);
     expect(question.question).toMatch(/Stop the notes service/);
+    expect(await h.ok('questions:list')).toEqual([question]);
     await h.ok('questions:answer', { id: question.id, yes: true });
     expect(await h.waitForEvent('questions:closed', (c) => c.id === question.id)).toMatchObject({ answer: true });
     const done = await h.waitForJob(jobId);
     expect(done.state).toBe('succeeded');
+    expect(await h.ok('questions:list')).toEqual([]);
     const again = await h.call('questions:answer', { id: question.id, yes: true });
     expect(again).toMatchObject({ ok: false, error: { code: 'not-found' } });
     const log = (await h.ok('jobs:log', { jobId })).join('\n');

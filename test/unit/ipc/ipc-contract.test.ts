@@ -200,7 +200,7 @@ function depsWith(app: AppInfo, plugins: PluginLister, listArchives: (store: str
     plugins,
     archives: { list: () => listArchives(app.store), manifest: notHere, tree: notHere, preview: notHere, extract: notHere, plan: notHere },
     targets: { list: notHere, save: notHere, remove: notHere, probe: notHere },
-    jobs: { list: notHere, backup: notHere, restore: notHere, verify: notHere, importArchive: notHere, cancel: notHere, log: notHere, answer: notHere },
+    jobs: { list: notHere, backup: notHere, restore: notHere, verify: notHere, importArchive: notHere, cancel: notHere, log: notHere, answer: notHere, pendingQuestions: notHere },
     settings: { get: notHere, set: notHere },
   };
 }
