@@ -120,7 +120,8 @@ export function createJobsService(ctx: ServiceContext): JobsService {
       const store = (await ctx.settings()).store;
       return start({
         kind: 'import',
-        target: 'import',
+        // Not a valid target name, so imports never wait behind (or block) a target's jobs; they wait for each other.
+        target: '(import)',
         title: `Import ${file}`,
         run: async (job, _confirm, extras) => {
           const decryption = await ctx.decryptionFor(file);

@@ -3,7 +3,7 @@
  * folder: target management, a backup with progress, the archive browser, extract, verify,
  * the restore plan and a confirmed restore.
  */
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobSnapshot } from '../../../src-main/shared/models/job.js';
@@ -124,6 +124,21 @@ describe('app service: targets, backup and the archive browser', () => {
     expect((await h.waitForJob(jobId)).state).toBe('succeeded');
     const [archive] = await h.ok('archives:list');
     expect(archive?.lastVerification).toMatchObject({ ok: true });
+  });
+
+  it('imports an archive copied from elsewhere, listing it only once it was read end to end', async () => {
+    const foreign = join(h.dir, 'from-another-machine.tar.gz.gpg');
+    await copyFile(archivePath, foreign);
+    const missing = await h.call('jobs:import', { path: join(h.dir, 'nope.tar.gz') });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    const { jobId } = await h.ok('jobs:import', { path: foreign });
+    const done = await h.waitForJob(jobId);
+    expect(done.state, done.error?.message).toBe('succeeded');
+    expect(done.target).toBe('(import)');
+    const archives = await h.ok('archives:list');
+    expect(archives).toHaveLength(2);
+    expect(archives.map((a) => a.path)).toContain(done.archivePath);
+    expect(done.archivePath).not.toBe(archivePath);
   });
 
   it('shows the restore plan, refuses a restore without the typed target name, and restores with it', async () => {
