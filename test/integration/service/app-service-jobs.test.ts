@@ -24,7 +24,7 @@ describe('app service: jobs, questions and requests', () => {
       ['asks', { dir, ask: true, token: TOKEN }],
       ['holds', { dir, hold: true }],
     ] as const) {
-      await h.ok('targets:save', { name, plugin: 'dropin-ask', options });
+      await h.ok('targets:save', { name, plugin: 'dropin-questions', options });
     }
   });
 
@@ -35,7 +35,7 @@ describe('app service: jobs, questions and requests', () => {
   it('shows secret options as *** and keeps the stored secret when *** is sent back', async () => {
     const view = (await h.ok('targets:list')).find((t) => t.name === 'asks')!;
     expect(view.options).toMatchObject({ token: '***', ask: true });
-    await h.ok('targets:save', { name: 'asks', previousName: 'asks', plugin: 'dropin-ask', options: view.options });
+    await h.ok('targets:save', { name: 'asks', previousName: 'asks', plugin: 'dropin-questions', options: view.options });
     expect(await readFile(h.configPath, 'utf8')).toContain(TOKEN);
   });
 
@@ -86,8 +86,8 @@ describe('app service: jobs, questions and requests', () => {
 
   it('rejects malformed requests with a usage error naming the field', async () => {
     const cases: [Parameters<Harness['call']>[0], unknown, RegExp][] = [
-      ['targets:save', { plugin: 'dropin-ask', options: {} }, /"name" is missing/],
-      ['targets:save', { name: 'x', plugin: 'dropin-ask', options: [] }, /"options" must be an object/],
+      ['targets:save', { plugin: 'dropin-questions', options: {} }, /"name" is missing/],
+      ['targets:save', { name: 'x', plugin: 'dropin-questions', options: [] }, /"options" must be an object/],
       ['jobs:backup', { target: 42 }, /"target" must be a non-empty string/],
       ['jobs:backup', 'asks', /takes an object/],
       ['jobs:verify', { archivePath: '/a', deep: 'yes' }, /"deep" must be true or false/],
@@ -133,7 +133,7 @@ describe('app service without a passphrase', () => {
   it('fails a backup with secret-required saying how to give one, and writes no archive', async () => {
     const dir = join(h.dir, 'notes');
     await mkdir(dir);
-    await h.ok('targets:save', { name: 'notes', plugin: 'dropin-ask', options: { dir } });
+    await h.ok('targets:save', { name: 'notes', plugin: 'dropin-questions', options: { dir } });
     const { jobId } = await h.ok('jobs:backup', { target: 'notes' });
     const done = await h.waitForJob(jobId);
     expect(done).toMatchObject({ state: 'failed', error: { code: 'secret-required' } });

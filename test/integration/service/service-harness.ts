@@ -31,7 +31,7 @@ export async function startHarness(options: { secrets?: SecretSource } = {}): Pr
   const configPath = join(dir, 'config', 'config.yaml');
   const userPlugins = join(dir, 'user-plugins');
   await mkdir(userPlugins, { recursive: true });
-  await cp(join(REPO, 'test/fixtures/plugins/dropin-ask'), join(userPlugins, 'dropin-ask'), { recursive: true });
+  await cp(join(REPO, 'test/fixtures/plugins/dropin-questions'), join(userPlugins, 'dropin-questions'), { recursive: true });
   const service = await createAppService({
     store,
     configPath,
