@@ -141,3 +141,26 @@ describe('app service without a passphrase', () => {
     expect(await h.ok('archives:list')).toEqual([]);
   });
 });
+
+describe('closing the service', () => {
+  it('cancels running jobs and waits until their plugins restarted what they stopped', async () => {
+    const h = await startHarness();
+    try {
+      const dir = join(h.dir, 'notes');
+      await mkdir(dir);
+      await h.ok('targets:save', { name: 'holds', plugin: 'dropin-questions', options: { dir, hold: true } });
+      await h.ok('targets:save', { name: 'asks', plugin: 'dropin-questions', options: { dir, ask: true } });
+      const held = await h.ok('jobs:backup', { target: 'holds' });
+      const asking = await h.ok('jobs:backup', { target: 'asks' });
+      await h.waitForEvent('jobs:changed', (j) => j.id === held.jobId && j.progress?.phase === 'holding');
+      const question = await h.waitForEvent('questions:asked', (q) => q.jobId === asking.jobId);
+      await h.service.close();
+      const jobs = await h.ok('jobs:list');
+      expect(jobs.map((j) => j.state)).toEqual(['canceled', 'canceled']);
+      expect((await h.ok('jobs:log', { jobId: held.jobId })).join('\n')).toMatch(/notes service started again/);
+      expect(h.events.some((e) => e.channel === 'questions:closed' && (e.payload as { id: string }).id === question.id)).toBe(true);
+    } finally {
+      await h.close();
+    }
+  });
+});
