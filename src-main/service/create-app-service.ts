@@ -55,8 +55,6 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     secrets: options.secrets,
     configPath,
     defaultStore: options.store,
-    version: options.version,
-    userPluginsDir: options.pluginsDirs.user,
   });
   const targets = createTargetsService(ctx);
   const jobsService = createJobsService(ctx);

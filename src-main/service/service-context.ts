@@ -18,16 +18,7 @@ import type { QuestionBroker } from './question-broker.js';
 import type { SecretSource } from './secret-source.js';
 import type { JobTracker } from './job-tracker.js';
 
-export interface ServiceContext {
-  readonly registry: PluginRegistry;
-  readonly jobs: JobRunner;
-  readonly tracker: JobTracker;
-  readonly questions: QuestionBroker;
-  readonly secrets: SecretSource;
-  readonly configPath: string;
-  readonly defaultStore: string;
-  readonly version: string;
-  readonly userPluginsDir: string;
+export interface ServiceContext extends ServiceContextDeps {
   loadConfig(): Promise<Config>;
   /** Reads, changes and writes config.yaml; calls are serialized so edits never interleave. */
   updateConfig(change: (config: Config) => Config | Promise<Config>): Promise<Config>;
@@ -50,9 +41,8 @@ export interface ServiceContextDeps {
   readonly questions: QuestionBroker;
   readonly secrets: SecretSource;
   readonly configPath: string;
+  /** The store when config.yaml names none. */
   readonly defaultStore: string;
-  readonly version: string;
-  readonly userPluginsDir: string;
 }
 
 export function createServiceContext(deps: ServiceContextDeps): ServiceContext {
