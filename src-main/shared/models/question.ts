@@ -1,6 +1,7 @@
 /** A yes/no question a running job asks the operator (a plugin's confirm, an unknown SSH host key). */
 export interface JobQuestion {
   readonly id: string;
+  /** The asking job; `plan:<target>` for a host-key question while `archives:plan` looks at the target. */
   readonly jobId: string;
   readonly question: string;
   /** A trust decision (a new or changed host key): never answered by default. */
