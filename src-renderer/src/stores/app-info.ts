@@ -1,6 +1,6 @@
 import { getAppInfo } from '../ipc/api.js';
-import type { AppInfo } from '@shared/ipc-contract.js';
-import { errorMessage } from '@shared/app-error.js';
+import type { AppInfo } from '../../../src-main/shared/ipc-contract.js';
+import { errorMessage } from '../../../src-main/shared/app-error.js';
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 

@@ -1,6 +1,6 @@
 import { listPlugins } from '../ipc/api.js';
-import { errorMessage } from '@shared/app-error.js';
-import type { PluginInfo } from '@shared/models/plugin.js';
+import { errorMessage } from '../../../src-main/shared/app-error.js';
+import type { PluginInfo } from '../../../src-main/shared/models/plugin.js';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 

@@ -1,0 +1,53 @@
+import { answerQuestion, onQuestionsAsked, onQuestionsClosed } from '../ipc/api.js';
+import { errorMessage } from '../../../src-main/shared/app-error.js';
+import type { Unsubscribe } from '../../../src-main/shared/ipc-contract.js';
+import type { JobQuestion } from '../../../src-main/shared/models/question.js';
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+
+/** `SHA256:…` in a host-key question, shown apart so the operator can compare it. */
+export function fingerprintIn(question: string): string | undefined {
+  return /SHA256:[A-Za-z0-9+/]+/.exec(question)?.[0];
+}
+
+/** Questions jobs wait on; the first is shown as a dialog until answered or closed by main. */
+export const useQuestionsStore = defineStore('questions', () => {
+  const open = ref<readonly JobQuestion[]>([]);
+  const error = ref<string>();
+  const answering = ref(false);
+
+  const current = computed(() => open.value[0]);
+
+  function follow(): Unsubscribe {
+    const stopAsked = onQuestionsAsked((question) => {
+      if (!open.value.some((q) => q.id === question.id)) open.value = [...open.value, question];
+    });
+    // Answered in another window, or its job was canceled.
+    const stopClosed = onQuestionsClosed(({ id }) => drop(id));
+    return () => {
+      stopAsked();
+      stopClosed();
+    };
+  }
+
+  function drop(id: string): void {
+    open.value = open.value.filter((q) => q.id !== id);
+  }
+
+  async function answer(id: string, yes: boolean): Promise<void> {
+    answering.value = true;
+    try {
+      await answerQuestion(id, yes);
+      error.value = undefined;
+      drop(id);
+    } catch (e) {
+      error.value = errorMessage(e);
+      // Already answered elsewhere or its job is gone: nothing waits on it any more.
+      if ((e as { code?: string }).code === 'not-found') drop(id);
+    } finally {
+      answering.value = false;
+    }
+  }
+
+  return { open, current, error, answering, follow, answer };
+});

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { sshSchema } from './fixtures.js';
+import { fieldErrorsFrom, fieldsOf, hostOf, optionsFrom, valuesFrom } from '../../../src-renderer/src/lib/options-form.js';
+
+
+describe('the options form from a schema', () => {
+  it('has a field per option, the ssh object as a group, secrets as secret fields', () => {
+    const fields = fieldsOf(sshSchema);
+    expect(fields.map((f) => [f.key, f.kind])).toEqual([
+      ['ssh', 'group'],
+      ['exclude', 'list'],
+      ['stopTimeoutSeconds', 'integer'],
+    ]);
+    expect(fields[0]?.fields?.map((f) => [f.key, f.kind, f.required])).toEqual([
+      ['ssh.host', 'string', true],
+      ['ssh.port', 'integer', false],
+      ['ssh.password', 'secret', false],
+      ['ssh.useAgent', 'boolean', false],
+    ]);
+    expect(fields[1]?.builtinItems).toEqual(['**/logs/*']);
+  });
+
+  it('round-trips a target’s options, leaving out what was not filled', () => {
+    const fields = fieldsOf(sshSchema);
+    const options = { ssh: { host: 'btcpay.example', port: 2222, password: '***' }, exclude: ['a', 'b/**'] };
+    const values = valuesFrom(fields, options);
+    expect(values).toMatchObject({ 'ssh.host': 'btcpay.example', 'ssh.port': '2222', 'exclude': 'a\nb/**', 'ssh.useAgent': false, 'stopTimeoutSeconds': '' });
+    expect(optionsFrom(fields, values)).toEqual(options);
+    expect(optionsFrom(fields, valuesFrom(fields, {}))).toEqual({});
+  });
+
+  it('sends a number that does not parse as typed, so main names the field', () => {
+    const fields = fieldsOf(sshSchema);
+    expect(optionsFrom(fields, { 'ssh.host': 'h', 'ssh.port': '22x' })).toEqual({ ssh: { host: 'h', port: '22x' } });
+  });
+
+  it('places each problem of main’s message at the option it names', () => {
+    const message =
+      'Options for plugin "btcpay" are not valid: missing required option "ssh.host"; option "exclude.0" must be string; unknown option "colour" (known: ssh, exclude). Fix the target\'s options and try again.';
+    expect(fieldErrorsFrom(message)).toEqual({
+      'ssh.host': 'missing required option "ssh.host"',
+      'exclude': 'option "exclude.0" must be string',
+      'colour': 'unknown option "colour" (known: ssh, exclude)',
+    });
+    expect(fieldErrorsFrom('A target named "prod" already exists; choose another name or edit that one.')).toHaveProperty('name');
+  });
+
+  it('says where a target runs', () => {
+    expect(hostOf({ ssh: { host: 'btcpay.example' } })).toBe('btcpay.example');
+    expect(hostOf({ dir: '/x' })).toBe('this machine');
+  });
+});

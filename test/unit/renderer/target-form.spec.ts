@@ -1,0 +1,76 @@
+import { createTestingPinia } from '@pinia/testing';
+import { flushPromises, mount } from '@vue/test-utils';
+import { describe, expect, it, vi } from 'vitest';
+import TargetForm from '../../../src-renderer/src/components/targets/TargetForm.vue';
+import { usePluginsStore } from '../../../src-renderer/src/stores/plugins.js';
+import type { TargetSaveRequest, TargetView } from '../../../src-main/shared/models/target.js';
+import { FakeFailure, installFakeBridge } from './fake-bridge.js';
+import { btcpayPlugin } from './fixtures.js';
+
+function mountForm(target?: TargetView) {
+  const pinia = createTestingPinia({ createSpy: vi.fn, stubActions: false });
+  usePluginsStore(pinia).plugins = [btcpayPlugin];
+  return mount(TargetForm, { props: { target }, global: { plugins: [pinia] } });
+}
+
+const saved: TargetView = { name: 'shop', plugin: 'btcpay', pluginStatus: 'enabled', options: { ssh: { host: 'btcpay.example', password: '***' } }, stale: true, busy: false };
+
+describe('the target form', () => {
+  it('is generated from the plugin’s schema: ssh as a fieldset, secrets as password inputs, help and built-in items shown', async () => {
+    installFakeBridge({});
+    const wrapper = mountForm();
+    await flushPromises();
+    const ssh = wrapper.get('fieldset[data-field="ssh"]');
+    expect(ssh.get('legend').text()).toBe('ssh');
+    expect(ssh.get('#opt-ssh-host').attributes('type')).toBe('text');
+    expect(ssh.get('#opt-ssh-password').attributes('type')).toBe('password');
+    expect(ssh.get('#opt-ssh-port').attributes('type')).toBe('number');
+    expect(ssh.get('[data-field="ssh.useAgent"] input').attributes('type')).toBe('checkbox');
+    expect(ssh.text()).toContain('Login password');
+    const exclude = wrapper.get('[data-field="exclude"]');
+    expect(exclude.find('textarea').exists()).toBe(true);
+    expect(exclude.text()).toContain('**/logs/*');
+    expect(wrapper.get('#opt-stopTimeoutSeconds').attributes('placeholder')).toBe('default 30');
+  });
+
+  it('shows main’s validation error at the field it names', async () => {
+    installFakeBridge({
+      'targets:save': () => {
+        throw new FakeFailure('config', 'Options for plugin "btcpay" are not valid: option "ssh.port" must be integer. Fix the target\'s options and try again.');
+      },
+    });
+    const wrapper = mountForm();
+    await flushPromises();
+    await wrapper.get('#target-name').setValue('shop');
+    await wrapper.get('#opt-ssh-host').setValue('btcpay.example');
+    await wrapper.get('#opt-ssh-port').setValue('22.5');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    const port = wrapper.get('[data-field="ssh.port"]');
+    expect(port.get('[role=alert]').text()).toBe('option "ssh.port" must be integer');
+    expect(port.get('input').attributes('aria-invalid')).toBe('true');
+    expect(wrapper.get('[data-field="ssh.host"]').find('[role=alert]').exists()).toBe(false);
+  });
+
+  it('Test connection saves first, then probes the saved target and says what it found', async () => {
+    const requests: TargetSaveRequest[] = [];
+    const bridge = installFakeBridge({
+      'targets:save': (r) => {
+        requests.push(r);
+        return saved;
+      },
+      'targets:list': () => [saved],
+      'targets:probe': () => ({ reachable: true, running: true, version: 'BTCPay 2.0.4' }),
+    });
+    const wrapper = mountForm(saved);
+    await flushPromises();
+    // The stored secret comes back as ***; sent back unchanged it keeps the secret.
+    expect((wrapper.get('#opt-ssh-password').element as HTMLInputElement).value).toBe('***');
+    await wrapper.get('#opt-ssh-host').setValue('btcpay2.example');
+    await wrapper.findAll('button').find((b) => b.text() === 'Test connection')!.trigger('click');
+    await flushPromises();
+    expect(requests[0]).toEqual({ name: 'shop', plugin: 'btcpay', options: { ssh: { host: 'btcpay2.example', password: '***' } }, previousName: 'shop' });
+    expect(bridge.callsOf('targets:probe')).toEqual([{ name: 'shop' }]);
+    expect(wrapper.get('[role=status]').text()).toBe('Connected: running, BTCPay 2.0.4.');
+  });
+});
