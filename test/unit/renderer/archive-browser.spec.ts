@@ -1,0 +1,95 @@
+import { createTestingPinia } from '@pinia/testing';
+import { flushPromises, mount } from '@vue/test-utils';
+import { describe, expect, it, vi } from 'vitest';
+import ArchiveBrowser from '../../../src-renderer/src/components/archives/ArchiveBrowser.vue';
+import { useArchiveBrowserStore } from '../../../src-renderer/src/stores/archive-browser.js';
+import { installFakeBridge, type Handlers } from './fake-bridge.js';
+import { ARCHIVE, PNG_BASE64, allFiles, manifest, treeByDir } from './fixtures.js';
+
+const handlers: Handlers = {
+  'archives:manifest': () => manifest,
+  'archives:tree': ({ dir, search }) => {
+    const entries = search ? allFiles.filter((e) => e.path.toLowerCase().includes(search.toLowerCase())) : (treeByDir[dir ?? ''] ?? []);
+    return { entries, total: entries.length, truncated: false };
+  },
+  'archives:preview': ({ entry }) =>
+    entry.endsWith('.png')
+      ? { kind: 'image', base64: PNG_BASE64, mime: 'image/png', size: 70, truncated: false }
+      : { kind: 'text', text: 'controllers:\n  prod:\n    uuid: 1234\n', size: 1024, truncated: false },
+  'archives:extract': () => ({ jobId: 'x1' }),
+  'targets:list': () => [],
+};
+
+async function openBrowser() {
+  const bridge = installFakeBridge(handlers);
+  const pinia = createTestingPinia({ createSpy: vi.fn, stubActions: false });
+  const store = useArchiveBrowserStore(pinia);
+  await store.open(ARCHIVE);
+  const wrapper = mount(ArchiveBrowser, { global: { plugins: [pinia] } });
+  await flushPromises();
+  return { bridge, store, wrapper };
+}
+
+const button = (wrapper: Awaited<ReturnType<typeof openBrowser>>['wrapper'], text: string) => {
+  const found = wrapper.findAll('button').find((b) => b.text().includes(text));
+  if (!found) throw new Error(`no button "${text}" in ${wrapper.text()}`);
+  return found;
+};
+
+describe('the archive browser', () => {
+  it('shows the manifest and the top of the tree, and reads a folder only when it is opened', async () => {
+    const { bridge, wrapper } = await openBrowser();
+    expect(wrapper.text()).toContain('laptop');
+    expect(wrapper.text()).toContain('juju-client 1.0.0');
+    expect(wrapper.text()).toContain('3 files, 4 entries, 3.0 KiB');
+    expect(wrapper.text()).toContain('jujuVersion');
+    expect(bridge.callsOf('archives:tree')).toEqual([{ path: ARCHIVE, dir: '' }]);
+    await button(wrapper, 'juju/').trigger('click');
+    await flushPromises();
+    expect(bridge.callsOf('archives:tree')).toEqual([{ path: ARCHIVE, dir: '' }, { path: ARCHIVE, dir: 'juju' }]);
+    const tree = wrapper.get('[role=tree]').text();
+    expect(tree).toContain('controllers.yaml');
+    expect(tree).toContain('rw-------');
+    expect(tree).toContain('1.0 KiB');
+  });
+
+  it('searches the whole tree and lists matches by their path', async () => {
+    const { bridge, store, wrapper } = await openBrowser();
+    await wrapper.get('#tree-search').setValue('RSA');
+    await wrapper.get('form[role=search]').trigger('submit');
+    await flushPromises();
+    expect(bridge.callsOf('archives:tree').at(-1)).toEqual({ path: ARCHIVE, search: 'RSA', limit: 500 });
+    expect(store.searchResult?.tree?.total).toBe(1);
+    expect(wrapper.get('[role=tree]').text()).toContain('juju/ssh/juju_id_rsa');
+    expect(wrapper.text()).toContain('1 match');
+    await wrapper.get('#tree-search').setValue('nothing-like-this');
+    await wrapper.get('form[role=search]').trigger('submit');
+    await flushPromises();
+    expect(wrapper.text()).toContain('Nothing matches “nothing-like-this”.');
+  });
+
+  it('previews a text file and an image', async () => {
+    const { wrapper } = await openBrowser();
+    await button(wrapper, 'juju/').trigger('click');
+    await flushPromises();
+    await button(wrapper, 'controllers.yaml').trigger('click');
+    await flushPromises();
+    expect(wrapper.get('pre[aria-label="File content"]').text()).toContain('uuid: 1234');
+    await button(wrapper, 'logo.png').trigger('click');
+    await flushPromises();
+    expect(wrapper.get('img').attributes('src')).toBe(`data:image/png;base64,${PNG_BASE64}`);
+  });
+
+  it('extracts the ticked files to the folder typed', async () => {
+    const { bridge, wrapper } = await openBrowser();
+    const extract = () => button(wrapper, 'Extract');
+    expect(extract().attributes('disabled')).toBeDefined();
+    await wrapper.get('input[aria-label="Select juju"]').setValue(true);
+    await wrapper.get('#extract-to').setValue('/tmp/restored');
+    expect(extract().attributes('disabled')).toBeUndefined();
+    await wrapper.get('#extract-to').element.form!.dispatchEvent(new Event('submit'));
+    await flushPromises();
+    expect(bridge.callsOf('archives:extract')).toEqual([{ path: ARCHIVE, entries: ['juju'], destination: '/tmp/restored' }]);
+    expect(wrapper.get('[role=status]').text()).toContain('Extract started');
+  });
+});

@@ -1,0 +1,59 @@
+import { createTestingPinia } from '@pinia/testing';
+import { flushPromises, mount } from '@vue/test-utils';
+import { describe, expect, it, vi } from 'vitest';
+import TheQuestionDialog from '../../../src-renderer/src/components/questions/TheQuestionDialog.vue';
+import { useQuestionsStore } from '../../../src-renderer/src/stores/questions.js';
+import { installFakeBridge } from './fake-bridge.js';
+
+const FINGERPRINT = 'SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8';
+const hostKey = {
+  id: 'q1',
+  jobId: 'j1',
+  trust: true,
+  question: `The authenticity of host btcpay.example:22 can't be established. ED25519 key fingerprint is ${FINGERPRINT}. Trust it and connect?`,
+};
+
+function mountDialog() {
+  const pinia = createTestingPinia({ createSpy: vi.fn, stubActions: false });
+  const store = useQuestionsStore(pinia);
+  const stop = store.follow();
+  return { stop, wrapper: mount(TheQuestionDialog, { global: { plugins: [pinia] }, attachTo: document.body }) };
+}
+
+describe('the question dialog', () => {
+  it('asks about an unknown host key in its own words, with the fingerprint apart, and sends the answer', async () => {
+    const bridge = installFakeBridge({ 'questions:answer': () => undefined });
+    const { stop, wrapper } = mountDialog();
+    expect(wrapper.find('[role=alertdialog]').exists()).toBe(false);
+    bridge.emit('questions:asked', hostKey);
+    await flushPromises();
+    const dialog = wrapper.get('[role=alertdialog]');
+    expect(dialog.get('h2').text()).toBe('Trust this host key?');
+    expect(dialog.get('.dialog__fingerprint code').text()).toBe(FINGERPRINT);
+    const buttons = dialog.findAll('button').map((b) => b.text());
+    expect(buttons).toEqual(['Do not trust', 'Trust and connect']);
+    // The safe answer has the focus.
+    expect(document.activeElement?.textContent?.trim()).toBe('Do not trust');
+    await dialog.findAll('button')[1]!.trigger('click');
+    await flushPromises();
+    expect(bridge.callsOf('questions:answer')).toEqual([{ id: 'q1', yes: true }]);
+    expect(wrapper.find('[role=alertdialog]').exists()).toBe(false);
+    stop();
+    wrapper.unmount();
+  });
+
+  it('asks a plugin’s plain question with Yes and No, and closes when main says it was answered elsewhere', async () => {
+    const bridge = installFakeBridge({});
+    const { stop, wrapper } = mountDialog();
+    bridge.emit('questions:asked', { id: 'q2', jobId: 'j2', trust: false, question: 'Stop the BTCPay stack now?' });
+    await flushPromises();
+    expect(wrapper.get('h2').text()).toBe('A job asks');
+    expect(wrapper.findAll('button').map((b) => b.text())).toEqual(['No', 'Yes']);
+    expect(wrapper.find('.dialog__fingerprint').exists()).toBe(false);
+    bridge.emit('questions:closed', { id: 'q2', jobId: 'j2', answer: false });
+    await flushPromises();
+    expect(wrapper.find('[role=alertdialog]').exists()).toBe(false);
+    stop();
+    wrapper.unmount();
+  });
+});
