@@ -87,7 +87,7 @@ describe('the archive browser', () => {
     await wrapper.get('input[aria-label="Select juju"]').setValue(true);
     await wrapper.get('#extract-to').setValue('/tmp/restored');
     expect(extract().attributes('disabled')).toBeUndefined();
-    await wrapper.get('#extract-to').element.form!.dispatchEvent(new Event('submit'));
+    await wrapper.get('form:has(#extract-to)').trigger('submit');
     await flushPromises();
     expect(bridge.callsOf('archives:extract')).toEqual([{ path: ARCHIVE, entries: ['juju'], destination: '/tmp/restored' }]);
     expect(wrapper.get('[role=status]').text()).toContain('Extract started');
