@@ -61,7 +61,8 @@ export async function startHarness(options: { secrets?: SecretSource } = {}): Pr
       };
       const timer = setTimeout(() => {
         waiters.delete(check);
-        reject(new Error('timed out waiting for an event'));
+        const seen = events.map((e) => `${e.channel} ${JSON.stringify(e.payload).slice(0, 700)}`).join('\n');
+        reject(new Error(`timed out waiting for an event; seen:\n${seen}`));
       }, 60_000);
       waiters.add(check);
       check();
