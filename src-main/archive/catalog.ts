@@ -4,9 +4,10 @@
  * (`<stem>.lifeboat.json`, no secrets) beside it; an archive without one (copied in by hand)
  * is still listed from its file name and packet headers.
  */
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { ArchiveInfo, EncryptionInfo, VerificationRecord } from '../shared/models/archive.js';
 import { inspectEncryption } from '../crypto/inspect-encryption.js';
 import {
@@ -56,8 +57,20 @@ export function lockPathFor(archivePath: string): string {
 /** Claims an archive path for this process, so other processes' cleanup leaves its `.partial` alone. */
 export async function claimArchivePath(archivePath: string): Promise<() => Promise<void>> {
   const lock = lockPathFor(archivePath);
-  await writeFileAtomic(lock, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }));
+  // Written under a name no cleanup takes for a dead run's (`.partial` would be: a backup
+  // starting beside this one could remove it between the write and the rename), then renamed.
+  const temp = join(dirname(lock), `.${basename(lock)}.${process.pid}.${randomBytes(4).toString('hex')}${LOCK_TEMP_SUFFIX}`);
+  await writeFile(temp, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }), { mode: 0o600 });
+  await rename(temp, lock);
   return () => rm(lock, { force: true });
+}
+
+const LOCK_TEMP_SUFFIX = '.lock-tmp';
+
+/** A lock's temporary file whose process is gone (`.<lock>.<pid>.<hex>.lock-tmp`). */
+function deadLockTemp(name: string): boolean {
+  const m = /\.(\d+)\.[0-9a-f]+\.lock-tmp$/.exec(name);
+  return name.startsWith('.') && m !== null && !isAlive(Number(m[1]));
 }
 
 function isAlive(pid: number): boolean {
@@ -110,6 +123,13 @@ export async function cleanupStore(dir: string): Promise<string[]> {
       !present.has(stem + ENCRYPTED_SUFFIX) &&
       !present.has(stem + PLAIN_SUFFIX);
     const deadImport = name.startsWith('.importing-');
+    if (name.endsWith(LOCK_TEMP_SUFFIX)) {
+      if (deadLockTemp(name)) {
+        await rm(join(dir, name), { force: true });
+        removed.push(name);
+      }
+      continue;
+    }
     if (name.endsWith(PARTIAL_SUFFIX) || name.endsWith('.lock') || orphanSidecar || deadImport) {
       await rm(join(dir, name), { force: true, recursive: true });
       removed.push(name);

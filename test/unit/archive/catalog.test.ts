@@ -44,6 +44,22 @@ describe('the store', () => {
     await release();
   });
 
+  it('a lock being written survives another backup\'s cleanup; a dead run\'s half-written lock does not', async () => {
+    // Claims and cleanups interleaved, as two backups starting together do.
+    const claims = Array.from({ length: 20 }, (_, i) => claimArchivePath(join(store, `p${i}-20261122-000000.tar.gz.gpg`)));
+    const cleanups = Array.from({ length: 20 }, () => cleanupStore(store));
+    const releases = await Promise.all(claims);
+    await Promise.all(cleanups);
+    expect((await readdir(store)).filter((n) => n.endsWith('.lock')).length).toBe(20);
+    const gone = deadPid();
+    await writeFile(join(store, `.q-20261122-000000.lock.${gone}.00aa11bb.lock-tmp`), '{}');
+    await writeFile(join(store, `.r-20261122-000000.lock.${process.pid}.00aa11bb.lock-tmp`), '{}');
+    const removed = await cleanupStore(store);
+    expect(removed).toContain(`.q-20261122-000000.lock.${gone}.00aa11bb.lock-tmp`);
+    expect(await readdir(store)).toContain(`.r-20261122-000000.lock.${process.pid}.00aa11bb.lock-tmp`);
+    for (const release of releases) await release();
+  });
+
   it('lists complete archives newest first with their recorded target, plugin and encryption', async () => {
     for (const [name, created] of [
       ['old-20250101-000000.tar.gz.gpg', '2025-01-01T00:00:00.000Z'],
