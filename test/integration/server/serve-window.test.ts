@@ -5,57 +5,31 @@
  * `lifeboat backup` made. Ctrl-C then stops the server cleanly. Screenshots of each view go to
  * out/test-artifacts/serve-*.png.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LifeboatBridge } from '../../../src-main/shared/ipc-contract.js';
-import { ensureDebianPackages } from '../../env/debian-packages.mjs';
+import { ARTIFACTS, openChromium, serveEnv, showView as showViewOf, startServe, type ServeProcess } from '../helpers/serve.js';
 import { createCliHome, type PassphraseCliHome } from '../plugins/cli-home.js';
 import { PROJECT_DIR, archivePathOf, output, runLifeboat } from '../plugins/lifeboat-cli.js';
 
-const ARTIFACTS = join(PROJECT_DIR, 'out', 'test-artifacts');
 const PASSPHRASE = 'serve window test passphrase';
 
 let root: string;
 let env: PassphraseCliHome;
 let archive: string;
-let serve: ChildProcess;
-let serveStderr = '';
+let served: ServeProcess;
 let url: string;
 let browser: Browser;
 let page: Page;
-const problems: string[] = [];
+let problems: string[] = [];
 
-/** Starts `lifeboat serve` and resolves with the URL it prints on stdout. */
-function startServe(): Promise<string> {
-  serve = spawn(process.execPath, [join(PROJECT_DIR, 'bin', 'lifeboat.js'), 'serve', '--passphrase-file', env.passFile], {
-    cwd: PROJECT_DIR,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: env.home, XDG_DATA_HOME: env.dataHome, XDG_CONFIG_HOME: env.configHome, LIFEBOAT_STORE: env.store, LANG: 'C.UTF-8', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  serve.stderr!.setEncoding('utf8').on('data', (d: string) => (serveStderr += d));
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    serve.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-      const found = /http:\/\/\S+\?token=\S+/.exec(stdout);
-      if (found) resolve(found[0]);
-    });
-    serve.once('exit', (code) => reject(new Error(`lifeboat serve exited with ${code} before printing a URL.\nstdout: ${stdout}\nstderr: ${serveStderr}`)));
-  });
-}
-
-/** Brings a view forward where the window has navigation; where it shows all at once, nothing to do. */
-async function showView(name: string): Promise<void> {
-  const nav = page.getByRole('navigation').getByRole('link', { name }).or(page.getByRole('navigation').getByRole('button', { name }));
-  if ((await nav.count()) > 0) await nav.first().click();
-}
+const showView = (name: string): Promise<void> => showViewOf(page, name);
 
 beforeAll(async () => {
-  ensureDebianPackages({ chromium: 'chromium' });
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: PROJECT_DIR, stdio: 'inherit' });
   await mkdir(ARTIFACTS, { recursive: true });
   root = await mkdtemp(join(tmpdir(), 'lifeboat-serve-window-'));
@@ -67,22 +41,15 @@ beforeAll(async () => {
   expect(made.code, output(made)).toBe(0);
   archive = archivePathOf(made);
 
-  url = await startServe();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(String(e)));
+  served = await startServe(env, ['--passphrase-file', env.passFile]);
+  url = served.url;
+  ({ browser, page, problems } = await openChromium());
   await page.goto(url);
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (serve && serve.exitCode === null) serve.kill('SIGKILL');
+  if (served && served.child.exitCode === null) served.child.kill('SIGKILL');
   if (root) await rm(root, { recursive: true, force: true });
 });
 
@@ -90,7 +57,7 @@ describe('lifeboat serve in a browser', () => {
   it('prints a loopback URL with a token, and the page drops the token from the address', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
     expect(page.url()).not.toContain('token=');
-    expect(serveStderr).not.toContain('WARNING');
+    expect(served.stderr()).not.toContain('WARNING');
   });
 
   it('shows the built-in plugins, all enabled', async () => {
@@ -117,10 +84,8 @@ describe('lifeboat serve in a browser', () => {
   });
 
   it('stops on Ctrl-C with exit 0', async () => {
-    const exited = new Promise<number | null>((done) => serve.once('exit', (code) => done(code)));
-    serve.kill('SIGINT');
-    expect(await exited).toBe(0);
-    expect(serveStderr).toContain('Stopped.');
+    expect(await served.stop()).toBe(0);
+    expect(served.stderr()).toContain('Stopped.');
     // The page is still open: its calls now fail with a message saying what happened.
     const answer = await page.evaluate(() => (window as unknown as { lifeboat: LifeboatBridge }).lifeboat.pluginsList());
     expect(answer).toMatchObject({ ok: false, error: { code: 'unreachable' } });
@@ -132,7 +97,7 @@ describe('lifeboat serve options', () => {
   it('warns loudly when --host is not a loopback address', async () => {
     const child = spawn(process.execPath, [join(PROJECT_DIR, 'bin', 'lifeboat.js'), 'serve', '--host', '0.0.0.0'], {
       cwd: PROJECT_DIR,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: env.home, XDG_DATA_HOME: env.dataHome, XDG_CONFIG_HOME: env.configHome, LIFEBOAT_STORE: env.store },
+      env: serveEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
