@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffTrees, makeJujuClientDir, snapshotTree, type TreeEntry } from './juju-client-fixture.js';
-import { PROJECT_DIR, archivePathOf, listedArchives, listedPaths, output, runLifeboat, type CliHome } from './lifeboat-cli.js';
+import { createCliHome, type PassphraseCliHome } from './cli-home.js';
+import { PROJECT_DIR, archivePathOf, listedArchives, listedPaths, output, runLifeboat } from './lifeboat-cli.js';
 
 const isRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
@@ -17,18 +18,7 @@ const PASSPHRASE = 'correct horse battery staple juju';
 
 let root: string;
 
-async function makeCliHome(base: string): Promise<CliHome & { passFile: string }> {
-  const env = {
-    home: join(base, 'home'),
-    dataHome: join(base, 'xdg-data'),
-    configHome: join(base, 'xdg-config'),
-    store: join(base, 'store'),
-    passFile: join(base, 'passphrase.txt'),
-  };
-  for (const d of [env.home, env.dataHome, env.configHome, env.store]) await mkdir(d, { recursive: true });
-  await writeFile(env.passFile, PASSPHRASE + '\n', { mode: 0o600 });
-  return env;
-}
+const makeCliHome = (base: string): Promise<PassphraseCliHome> => createCliHome(base, PASSPHRASE);
 
 function withoutPrefix(tree: Map<string, TreeEntry>, prefix: string): Map<string, TreeEntry> {
   return new Map([...tree].filter(([p]) => p !== prefix && !p.startsWith(prefix + '/')));
@@ -44,7 +34,7 @@ afterAll(async () => {
 });
 
 describe('juju-client: a 2.x client folder with 10,000 small files and a 200 MB file', () => {
-  let env: CliHome & { passFile: string };
+  let env: PassphraseCliHome;
   let source: string;
   let before: Map<string, TreeEntry>;
   let archive: string;
@@ -117,7 +107,7 @@ describe('juju-client: a 2.x client folder with 10,000 small files and a 200 MB 
 });
 
 describe('juju-client: exclude, and restoring over the folder in place', () => {
-  let env: CliHome & { passFile: string };
+  let env: PassphraseCliHome;
   let source: string;
   let before: Map<string, TreeEntry>;
   let archive: string;
@@ -194,7 +184,7 @@ describe('juju-client: a restore that fails part way', () => {
 });
 
 describe('juju-client: finding the client folder when no dir is given', () => {
-  let env: CliHome & { passFile: string };
+  let env: PassphraseCliHome;
 
   beforeAll(async () => {
     env = await makeCliHome(join(root, 'detect'));
@@ -219,7 +209,7 @@ describe('juju-client: finding the client folder when no dir is given', () => {
 });
 
 describe('juju-client: files this user cannot read', () => {
-  let env: CliHome & { passFile: string };
+  let env: PassphraseCliHome;
   let source: string;
   let base: string;
 
