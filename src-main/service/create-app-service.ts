@@ -9,7 +9,9 @@ import type { AppEventListener, AppService, AppServiceOptions } from './app-serv
 import { createArchiveBrowser } from './archive-browser.js';
 import { createJobTracker } from './job-tracker.js';
 import { createJobsService } from './jobs-service.js';
+import { openPluginsFolder } from './plugins-folder.js';
 import { createQuestionBroker } from './question-broker.js';
+import { createSecretsService } from './secrets-service.js';
 import { createServiceContext } from './service-context.js';
 import { createSettingsService } from './settings-service.js';
 import { createTargetsService } from './targets-service.js';
@@ -47,12 +49,13 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   const stopLogs = jobs.onDidLog((id, line) => tracker.onLog(id, line));
   const stopChanges = jobs.onDidChange((job) => emit('jobs:changed', tracker.decorate(job)));
 
+  const secrets = createSecretsService(options.secrets);
   const ctx = createServiceContext({
     registry,
     jobs,
     tracker,
     questions,
-    secrets: options.secrets,
+    secrets: secrets.source,
     configPath,
     defaultStore: options.store,
   });
@@ -63,6 +66,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
 
   const handlers = createInvokeHandlers({
     app: { version: options.version, store, pluginsDir: options.pluginsDirs.user },
+    appActions: { openPluginsFolder: () => openPluginsFolder(options.pluginsDirs.user, options.openFolder) },
     plugins: registry,
     archives: {
       list: async () => listArchives((await ctx.settings()).store),
@@ -85,6 +89,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       pendingQuestions: () => questions.pending(),
     },
     settings,
+    secrets,
   });
 
   let closing: Promise<void> | undefined;

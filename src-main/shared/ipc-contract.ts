@@ -20,6 +20,7 @@ import type {
 import type { JobSnapshot, JobStarted } from './models/job.js';
 import type { PluginInfo } from './models/plugin.js';
 import type { JobQuestion, JobQuestionClosed } from './models/question.js';
+import type { SecretsStatus } from './models/secrets.js';
 import type { AppSettings } from './models/settings.js';
 import type { TargetProbe, TargetSaveRequest, TargetView } from './models/target.js';
 
@@ -54,6 +55,11 @@ export interface InvokeChannels {
   'plugins:list': { request: void; response: readonly PluginInfo[] };
   'archives:list': { request: void; response: readonly ArchiveInfo[] };
   'app:info': { request: void; response: AppInfo };
+  /**
+   * Opens the drop-in plugins folder (made if missing) in the desktop's file manager. Where
+   * there is no desktop (`lifeboat serve`) it fails with a message naming the folder.
+   */
+  'app:openPluginsFolder': { request: void; response: void };
 
   'targets:list': { request: void; response: readonly TargetView[] };
   /** Validated against the plugin's schema (errors name the bad key), then written to config.yaml. */
@@ -85,6 +91,18 @@ export interface InvokeChannels {
   'settings:get': { request: void; response: AppSettings };
   /** Changes the given settings only; persisted in config.yaml. Answers all settings. */
   'settings:set': { request: Partial<AppSettings>; response: AppSettings };
+
+  /** Which backend keeps the window's secrets, whether they reach the disk, where the passphrase comes from. */
+  'secrets:status': { request: void; response: SecretsStatus };
+  /** Keeps the archive passphrase (stored or until quit, as the status says). Refused in `lifeboat serve`. */
+  'secrets:setPassphrase': { request: { readonly passphrase: string }; response: SecretsStatus };
+  /** Forgets the kept archive passphrase, on disk and in memory (one from the environment stays). */
+  'secrets:forgetPassphrase': { request: void; response: SecretsStatus };
+  /**
+   * `storing: false` keeps the window's secrets only until Lifeboat quits and removes them
+   * from disk; `true` writes them, encrypted, to disk. Refused in `lifeboat serve`.
+   */
+  'secrets:setStoring': { request: { readonly storing: boolean }; response: SecretsStatus };
 }
 
 /** Main → renderer channels and their payloads. */
@@ -110,6 +128,7 @@ export const INVOKE_CHANNELS = [
   'plugins:list',
   'archives:list',
   'app:info',
+  'app:openPluginsFolder',
   'targets:list',
   'targets:save',
   'targets:remove',
@@ -130,6 +149,10 @@ export const INVOKE_CHANNELS = [
   'archives:plan',
   'settings:get',
   'settings:set',
+  'secrets:status',
+  'secrets:setPassphrase',
+  'secrets:forgetPassphrase',
+  'secrets:setStoring',
 ] as const satisfies readonly InvokeChannel[];
 export const EVENT_CHANNELS = ['jobs:changed', 'questions:asked', 'questions:closed'] as const satisfies readonly EventChannel[];
 type Missing<All, Listed> = Exclude<All, Listed> extends never ? true : Exclude<All, Listed>;

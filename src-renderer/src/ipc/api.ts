@@ -31,6 +31,7 @@ import type {
 import type { JobSnapshot, JobStarted } from '../../../src-main/shared/models/job.js';
 import type { PluginInfo } from '../../../src-main/shared/models/plugin.js';
 import type { JobQuestion, JobQuestionClosed } from '../../../src-main/shared/models/question.js';
+import type { SecretsStatus } from '../../../src-main/shared/models/secrets.js';
 import type { AppSettings } from '../../../src-main/shared/models/settings.js';
 import type { TargetProbe, TargetSaveRequest, TargetView } from '../../../src-main/shared/models/target.js';
 
@@ -62,6 +63,8 @@ function subscribe<C extends EventChannel>(channel: C, listener: (payload: Event
 export const listPlugins = (): Promise<readonly PluginInfo[]> => invoke('plugins:list');
 export const listArchives = (): Promise<readonly ArchiveInfo[]> => invoke('archives:list');
 export const getAppInfo = (): Promise<AppInfo> => invoke('app:info');
+/** Fails (IpcCallError) where Lifeboat cannot open folders, with a message naming the folder. */
+export const openPluginsFolder = (): Promise<void> => invoke('app:openPluginsFolder');
 
 export const listTargets = (): Promise<readonly TargetView[]> => invoke('targets:list');
 export const saveTarget = (request: TargetSaveRequest): Promise<TargetView> => invoke('targets:save', request);
@@ -77,6 +80,7 @@ export const startImport = (path: string): Promise<JobStarted> => invoke('jobs:i
 export const cancelJob = (jobId: string): Promise<void> => invoke('jobs:cancel', { jobId });
 export const readJobLog = (jobId: string): Promise<readonly string[]> => invoke('jobs:log', { jobId });
 export const answerQuestion = (id: string, yes: boolean): Promise<void> => invoke('questions:answer', { id, yes });
+export const listQuestions = (): Promise<readonly JobQuestion[]> => invoke('questions:list');
 
 export const readManifest = (path: string): Promise<ManifestHeader> => invoke('archives:manifest', { path });
 export const readTree = (request: ArchiveTreeRequest): Promise<ArchiveTree> => invoke('archives:tree', request);
@@ -86,6 +90,11 @@ export const restorePlan = (archivePath: string, target: string): Promise<Restor
 
 export const getSettings = (): Promise<AppSettings> => invoke('settings:get');
 export const setSettings = (change: Partial<AppSettings>): Promise<AppSettings> => invoke('settings:set', change);
+
+export const getSecretsStatus = (): Promise<SecretsStatus> => invoke('secrets:status');
+export const setPassphrase = (passphrase: string): Promise<SecretsStatus> => invoke('secrets:setPassphrase', { passphrase });
+export const forgetPassphrase = (): Promise<SecretsStatus> => invoke('secrets:forgetPassphrase');
+export const setSecretsStoring = (storing: boolean): Promise<SecretsStatus> => invoke('secrets:setStoring', { storing });
 
 export const onJobsChanged = (listener: (job: JobSnapshot) => void): Unsubscribe => subscribe('jobs:changed', listener);
 export const onQuestionsAsked = (listener: (question: JobQuestion) => void): Unsubscribe => subscribe('questions:asked', listener);

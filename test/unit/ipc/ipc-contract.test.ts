@@ -197,10 +197,12 @@ function depsWith(app: AppInfo, plugins: PluginLister, listArchives: (store: str
   };
   return {
     app,
+    appActions: { openPluginsFolder: notHere },
     plugins,
     archives: { list: () => listArchives(app.store), manifest: notHere, tree: notHere, preview: notHere, extract: notHere, plan: notHere },
     targets: { list: notHere, save: notHere, remove: notHere, probe: notHere },
     jobs: { list: notHere, backup: notHere, restore: notHere, verify: notHere, importArchive: notHere, cancel: notHere, log: notHere, answer: notHere, pendingQuestions: notHere },
     settings: { get: notHere, set: notHere },
+    secrets: { status: notHere, setPassphrase: notHere, forgetPassphrase: notHere, setStoring: notHere },
   };
 }
