@@ -13,10 +13,30 @@ export interface SocketRequest {
   readonly args?: readonly unknown[];
 }
 
+/**
+ * The page's heartbeat: `{"ping": n}` is answered `{"pong": n}` at once, so a page can tell a
+ * live connection from one that died without a close (a suspended laptop, a dropped NAT entry).
+ */
+export interface SocketPing {
+  readonly ping: number;
+}
+
 /** `id` is null when the message was too broken to read one from. */
 export type SocketMessageOut =
   | { readonly id: string | number | null; readonly result: IpcResult<unknown> }
-  | { readonly event: string; readonly payload: unknown };
+  | { readonly event: string; readonly payload: unknown }
+  | { readonly pong: number };
+
+/** How often the page pings by default, and how often the server pings the page's socket. */
+export const DEFAULT_HEARTBEAT_MS = 10_000;
+
+export interface IpcSocketHubOptions {
+  /**
+   * The server pings every socket this often (WebSocket-level ping, answered by the browser
+   * itself) and drops one that did not answer the previous ping, so dead pages do not leak.
+   */
+  readonly heartbeatMs?: number;
+}
 
 export interface IpcSocketHub {
   /** Takes over an authenticated socket: answers its calls, sends it every event. */
@@ -29,8 +49,10 @@ export interface IpcSocketHub {
  * The WebSocket side of the IPC contract. Sockets reach it only after the upgrade passed the
  * Host, Origin and token checks, so every one of them is trusted as the Electron window is.
  */
-export function createIpcSocketHub(service: ServedService): IpcSocketHub {
+export function createIpcSocketHub(service: ServedService, options: IpcSocketHubOptions = {}): IpcSocketHub {
   const sockets = new Set<WebSocket>();
+  // Sockets that answered (or sent anything) since the last round of pings.
+  const alive = new WeakSet<WebSocket>();
   const dispatch = createInvokeDispatcher(service.handlers, {
     isTrustedSender: () => true,
     onUnexpectedError: (channel, error) => console.error(`lifeboat serve: "${channel}" failed:`, error),
@@ -39,17 +61,34 @@ export function createIpcSocketHub(service: ServedService): IpcSocketHub {
     const text = JSON.stringify({ event: channel, payload } satisfies SocketMessageOut);
     for (const socket of sockets) if (socket.readyState === WebSocket.OPEN) socket.send(text);
   });
+  const pinger = setInterval(() => {
+    for (const socket of sockets) {
+      if (!alive.has(socket)) {
+        // No close frame will come from a peer that is gone: drop it without the handshake.
+        socket.terminate();
+        sockets.delete(socket);
+        continue;
+      }
+      alive.delete(socket);
+      if (socket.readyState === WebSocket.OPEN) socket.ping();
+    }
+  }, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+  pinger.unref();
 
   return {
     add(socket) {
       sockets.add(socket);
+      alive.add(socket);
       socket.on('close', () => sockets.delete(socket));
       socket.on('error', (e) => console.error('lifeboat serve: a WebSocket failed:', e.message));
+      socket.on('pong', () => alive.add(socket));
       socket.on('message', (data, isBinary) => {
+        alive.add(socket);
         void answer(socket, dispatch, data, isBinary);
       });
     },
     close() {
+      clearInterval(pinger);
       stopEvents();
       for (const socket of sockets) socket.close(1001, 'lifeboat serve is stopping');
       sockets.clear();
@@ -60,13 +99,15 @@ export function createIpcSocketHub(service: ServedService): IpcSocketHub {
 async function answer(socket: WebSocket, dispatch: InvokeDispatcher, data: RawData, isBinary: boolean): Promise<void> {
   const parsed = parseRequest(data, isBinary);
   const reply: SocketMessageOut =
-    'problem' in parsed
+    'ping' in parsed
+      ? { pong: parsed.ping }
+      : 'problem' in parsed
       ? { id: parsed.id, result: ipcFail('usage', `Malformed message: ${parsed.problem}. Send JSON text {"id", "channel", "args"}.`) }
       : { id: parsed.id, result: await dispatch({ channel: parsed.channel, senderUrl: undefined, args: parsed.args ?? [] }) };
   if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(reply));
 }
 
-type Parsed = SocketRequest | { readonly id: string | number | null; readonly problem: string };
+type Parsed = SocketRequest | SocketPing | { readonly id: string | number | null; readonly problem: string };
 
 function parseRequest(data: RawData, isBinary: boolean): Parsed {
   if (isBinary) return { id: null, problem: 'binary frames are not understood' };
@@ -80,7 +121,10 @@ function parseRequest(data: RawData, isBinary: boolean): Parsed {
     return { id: null, problem: 'it is not JSON' };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { id: null, problem: 'it is not a JSON object' };
-  const { id, channel, args } = value as Record<string, unknown>;
+  const { id, channel, args, ping } = value as Record<string, unknown>;
+  if (id === undefined && channel === undefined && ping !== undefined) {
+    return typeof ping === 'number' && Number.isSafeInteger(ping) ? { ping } : { id: null, problem: '"ping" is not an integer' };
+  }
   const validId = (typeof id === 'string' && id.length > 0 && id.length <= 100) || (typeof id === 'number' && Number.isSafeInteger(id));
   if (!validId) return { id: null, problem: 'it has no "id" (a number, or a string of up to 100 characters)' };
   if (typeof channel !== 'string') return { id, problem: 'it has no "channel" string' };

@@ -11,6 +11,11 @@ import { APP_HOST, APP_SCHEME } from '../shared/ipc-contract.js';
  */
 export const SERVE_MARKER = '<meta name="lifeboat-ipc" content="websocket">';
 
+/** How often the page pings the server (ms), so both ends agree on when a connection is dead. */
+export function heartbeatMarker(heartbeatMs: number): string {
+  return `<meta name="lifeboat-heartbeat-ms" content="${Math.round(heartbeatMs)}">`;
+}
+
 /** The path the renderer's WebSocket connects to. */
 export const IPC_PATH = '/ipc';
 
@@ -57,7 +62,14 @@ export function sendRefusalPage(res: ServerResponse, status: number, message: st
 }
 
 /** Serves a file of the built renderer under the same path rules as the app:// protocol. */
-export async function sendRendererFile(res: ServerResponse, rendererDir: string, host: string, pathname: string, headOnly: boolean): Promise<void> {
+export async function sendRendererFile(
+  res: ServerResponse,
+  rendererDir: string,
+  host: string,
+  pathname: string,
+  headOnly: boolean,
+  heartbeatMs: number,
+): Promise<void> {
   const file = resolveRendererFile(`${APP_SCHEME}://${APP_HOST}${pathname}`, rendererDir);
   if (!file) return sendText(res, 404, 'Not found');
   let body: Buffer;
@@ -69,7 +81,7 @@ export async function sendRendererFile(res: ServerResponse, rendererDir: string,
     console.error(`lifeboat serve: could not read ${file}:`, e);
     return sendText(res, 500, 'Could not read the file');
   }
-  if (file.endsWith('.html')) body = Buffer.from(body.toString('utf8').replace(/<head>/i, (head) => `${head}\n    ${SERVE_MARKER}`));
+  if (file.endsWith('.html')) body = Buffer.from(body.toString('utf8').replace(/<head>/i, (head) => `${head}\n    ${SERVE_MARKER}\n    ${heartbeatMarker(heartbeatMs)}`));
   res.writeHead(200, { ...securityHeaders(contentTypeFor(file), host), 'content-length': String(body.length) });
   res.end(headOnly ? undefined : body);
 }

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { AppError } from '../shared/app-error.js';
-import { createAccessToken, TOKEN_PARAM } from './access-token.js';
-import { createIpcSocketHub, MAX_MESSAGE_BYTES } from './ipc-socket-hub.js';
+import { createAccessToken, readOrCreateTokenFile, TOKEN_PARAM } from './access-token.js';
+import { createIpcSocketHub, DEFAULT_HEARTBEAT_MS, MAX_MESSAGE_BYTES } from './ipc-socket-hub.js';
 import { IPC_PATH, sendRefusalPage, sendRendererFile, sendText } from './renderer-responder.js';
 import { allowedHosts, createRequestGuard, hostForUrl, type RequestGuard } from './request-guard.js';
 import type { ServedService } from './served-service.js';
@@ -17,6 +17,27 @@ export interface ServerOptions {
   readonly host?: string;
   /** 0 (default) picks a free port. */
   readonly port?: number;
+  /**
+   * Keep the access token in this file (made, owner-only, when missing), so a restart on the
+   * same port lets open pages reconnect. Without it every start makes a new token.
+   */
+  readonly tokenFile?: string;
+  /**
+   * How often the page and the server check the connection (ms). Default 10 s, or
+   * LIFEBOAT_SERVE_HEARTBEAT_MS; a connection silent for about this long after a ping is dead.
+   */
+  readonly heartbeatMs?: number;
+}
+
+/** The heartbeat from the environment (tests shorten it), else the default. */
+function heartbeatFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env.LIFEBOAT_SERVE_HEARTBEAT_MS;
+  if (raw === undefined || raw === '') return DEFAULT_HEARTBEAT_MS;
+  const ms = Number(raw);
+  if (!Number.isSafeInteger(ms) || ms < 100) {
+    throw new AppError('usage', `LIFEBOAT_SERVE_HEARTBEAT_MS must be a whole number of milliseconds, at least 100; got "${raw}".`);
+  }
+  return ms;
 }
 
 export interface RunningServer {
@@ -35,19 +56,21 @@ export interface RunningServer {
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const listenHost = options.host ?? '127.0.0.1';
+  const heartbeatMs = options.heartbeatMs ?? heartbeatFromEnv(process.env);
+  const kept = options.tokenFile === undefined ? undefined : await readOrCreateTokenFile(options.tokenFile);
   const server = http.createServer();
   await listen(server, listenHost, options.port ?? 0);
   const port = (server.address() as AddressInfo).port;
 
-  const token = createAccessToken(port);
+  const token = createAccessToken(port, kept);
   const guard = createRequestGuard(allowedHosts(listenHost, port), token);
-  const hub = createIpcSocketHub(options.service);
+  const hub = createIpcSocketHub(options.service, { heartbeatMs });
   // Oversized messages are let through up to a hard cap so they can be answered (the socket
   // stays usable); the cap keeps a client from making us buffer without end.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * MAX_MESSAGE_BYTES });
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    handleRequest(req, res, guard, token.setCookieHeader(), options.rendererDir).catch((e: unknown) => {
+    handleRequest(req, res, guard, token.setCookieHeader(), options.rendererDir, heartbeatMs).catch((e: unknown) => {
       console.error('lifeboat serve: a request failed:', e);
       if (!res.headersSent) sendText(res, 500, 'Internal error');
       else res.destroy();
@@ -76,7 +99,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 }
 
-async function handleRequest(req: IncomingMessage, res: ServerResponse, guard: RequestGuard, setCookie: string, rendererDir: string): Promise<void> {
+async function handleRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  guard: RequestGuard,
+  setCookie: string,
+  rendererDir: string,
+  heartbeatMs: number,
+): Promise<void> {
   const method = req.method ?? 'GET';
   const safe = method === 'GET' || method === 'HEAD';
   const verdict = guard.check(req, { requireOrigin: !safe });
@@ -90,7 +120,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, guard: R
     res.end();
     return;
   }
-  await sendRendererFile(res, rendererDir, verdict.host, verdict.url.pathname, method === 'HEAD');
+  await sendRendererFile(res, rendererDir, verdict.host, verdict.url.pathname, method === 'HEAD', heartbeatMs);
 }
 
 function refuseUpgrade(socket: Duplex, status: number, message: string): void {

@@ -10,7 +10,7 @@ import { LIFEBOAT_VERSION } from '../../shared/version.js';
 import { parse } from '../args.js';
 import { builtinPluginsDir, type CliContext } from '../cli-context.js';
 
-export const SERVE_USAGE = 'Usage: lifeboat serve [--port N] [--host ADDR] [--passphrase-file F] [--store DIR] [--config FILE]';
+export const SERVE_USAGE = 'Usage: lifeboat serve [--port N] [--host ADDR] [--passphrase-file F] [--token-file F] [--store DIR] [--config FILE]';
 
 /** The built window: out/renderer, next to this bundle's out/cli (LIFEBOAT_RENDERER_DIR overrides). */
 function rendererDir(): string {
@@ -22,7 +22,11 @@ function rendererDir(): string {
  * its token and runs until Ctrl-C or SIGTERM, which cancel running jobs cleanly first.
  */
 export async function serveCommand(cli: CliContext, argv: readonly string[]): Promise<number> {
-  const { values } = parse(argv, { port: { type: 'string' }, host: { type: 'string' }, 'passphrase-file': { type: 'string' } }, SERVE_USAGE);
+  const { values } = parse(
+    argv,
+    { port: { type: 'string' }, host: { type: 'string' }, 'passphrase-file': { type: 'string' }, 'token-file': { type: 'string' } },
+    SERVE_USAGE,
+  );
   const port = parsePort(values.port);
   const host = values.host ?? '127.0.0.1';
   const dir = rendererDir();
@@ -40,7 +44,7 @@ export async function serveCommand(cli: CliContext, argv: readonly string[]): Pr
   });
   let server;
   try {
-    server = await startServer({ service, rendererDir: dir, host, port });
+    server = await startServer({ service, rendererDir: dir, host, port, tokenFile: values['token-file'] });
   } catch (e) {
     await service.close();
     throw e;

@@ -5,7 +5,7 @@
  * messages get a clear answer and leave the socket usable; a good call lists the plugins.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -238,5 +238,75 @@ describe('the IPC WebSocket', () => {
     expect(started.result.ok, JSON.stringify(started.result)).toBe(true);
     const jobId = (started.result as { value: { jobId: string } }).value.jobId;
     await expect.poll(() => events.find((e) => e.id === jobId && ['succeeded', 'failed', 'canceled'].includes(e.state))?.state, { timeout: 60_000 }).toBe('succeeded');
+  });
+});
+
+describe('the heartbeat', () => {
+  /** Sends a ping and waits for its pong. */
+  const pong = (ws: WebSocket, text: string): Promise<unknown> =>
+    new Promise((resolve) => {
+      const onMessage = (data: Buffer) => {
+        const message = JSON.parse(data.toString('utf8')) as { pong?: unknown };
+        if (message.pong === undefined) return;
+        ws.off('message', onMessage);
+        resolve(message.pong);
+      };
+      ws.on('message', onMessage);
+      ws.send(text);
+    });
+
+  it("tells the page how often to ping, and answers the page's ping", async () => {
+    const page = await request('/', { cookie: await tokenCookie() });
+    expect(page.body).toContain('<meta name="lifeboat-heartbeat-ms" content="10000">');
+    const ws = await openSocket({ cookie: await tokenCookie(), origin: base });
+    if (typeof ws === 'number') throw new Error(`The WebSocket was refused with ${ws}`);
+    expect(await pong(ws, JSON.stringify({ ping: 5 }))).toBe(5);
+    const bad = await exchange(ws, JSON.stringify({ ping: 'x' }));
+    expect(bad.result).toMatchObject({ ok: false, error: { code: 'usage' } });
+    ws.close();
+  });
+
+  it('drops a socket that stops answering its pings, and keeps one that answers', async () => {
+    const quick = await startServer({ service, rendererDir: join(PROJECT_DIR, 'out', 'renderer'), heartbeatMs: 200 });
+    try {
+      const host = new URL(quick.url).host;
+      const cookie = (await fetch(quick.url, { redirect: 'manual' })).headers.get('set-cookie')!.split(';')[0]!;
+      const open = (autoPong: boolean) =>
+        new Promise<WebSocket>((resolve, reject) => {
+          const ws = new WebSocket(`ws://${host}/ipc`, { headers: { cookie, origin: `http://${host}` }, autoPong });
+          ws.once('open', () => resolve(ws));
+          ws.once('error', reject);
+        });
+      const silent = await open(false);
+      const answering = await open(true);
+      let pingsAnswered = 0;
+      answering.on('ping', () => pingsAnswered++);
+      const silentClosed = new Promise<number>((resolve) => silent.once('close', (code) => resolve(code)));
+      // Dropped without a closing handshake: the peer is presumed gone.
+      expect(await silentClosed).toBe(1006);
+      await expect.poll(() => pingsAnswered, { timeout: 10_000 }).toBeGreaterThan(3);
+      expect(answering.readyState).toBe(WebSocket.OPEN);
+      answering.close();
+    } finally {
+      await quick.close();
+    }
+  });
+
+  it('with a token file, a restarted server keeps the token, so open pages get back in', async () => {
+    const tokenFile = join(root, 'serve', 'token');
+    const first = await startServer({ service, rendererDir: join(PROJECT_DIR, 'out', 'renderer'), tokenFile });
+    const port = first.port;
+    await first.close();
+    const second = await startServer({ service, rendererDir: join(PROJECT_DIR, 'out', 'renderer'), tokenFile, port });
+    try {
+      expect(second.token).toBe(first.token);
+      expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
+      const cookie = (await fetch(first.url, { redirect: 'manual' })).headers.get('set-cookie')!.split(';')[0]!;
+      expect((await fetch(`http://127.0.0.1:${port}/`, { headers: { cookie } })).status).toBe(200);
+    } finally {
+      await second.close();
+    }
+    await writeFile(tokenFile, 'not a token\n');
+    await expect(startServer({ service, rendererDir: join(PROJECT_DIR, 'out', 'renderer'), tokenFile })).rejects.toThrow(/does not hold a token.*Delete it/);
   });
 });
