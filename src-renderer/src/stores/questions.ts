@@ -1,4 +1,4 @@
-import { answerQuestion, onQuestionsAsked, onQuestionsClosed } from '../ipc/api.js';
+import { answerQuestion, listQuestions, onQuestionsAsked, onQuestionsClosed } from '../ipc/api.js';
 import { errorMessage } from '../../../src-main/shared/app-error.js';
 import type { Unsubscribe } from '../../../src-main/shared/ipc-contract.js';
 import type { JobQuestion } from '../../../src-main/shared/models/question.js';
@@ -14,16 +14,43 @@ export function fingerprintIn(question: string): string | undefined {
 export const useQuestionsStore = defineStore('questions', () => {
   const open = ref<readonly JobQuestion[]>([]);
   const error = ref<string>();
+  /** Apart from `error`, which is the answer's and shown in the dialog. */
+  const loadError = ref<string>();
   const answering = ref(false);
 
   const current = computed(() => open.value[0]);
+  /** Events seen while a load was under way, replayed on its answer (which may predate them). */
+  let duringLoad: (() => void)[] | undefined;
+
+  function add(question: JobQuestion): void {
+    if (!open.value.some((q) => q.id === question.id)) open.value = [...open.value, question];
+  }
+
+  /** The questions jobs wait on now: for a window that opens late or reconnects. */
+  async function load(): Promise<void> {
+    const seen: (() => void)[] = [];
+    duringLoad = seen;
+    try {
+      open.value = [...(await listQuestions())];
+      for (const replay of seen) replay();
+      loadError.value = undefined;
+    } catch (e) {
+      loadError.value = errorMessage(e);
+    } finally {
+      if (duringLoad === seen) duringLoad = undefined;
+    }
+  }
 
   function follow(): Unsubscribe {
     const stopAsked = onQuestionsAsked((question) => {
-      if (!open.value.some((q) => q.id === question.id)) open.value = [...open.value, question];
+      duringLoad?.push(() => add(question));
+      add(question);
     });
     // Answered in another window, or its job was canceled.
-    const stopClosed = onQuestionsClosed(({ id }) => drop(id));
+    const stopClosed = onQuestionsClosed(({ id }) => {
+      duringLoad?.push(() => drop(id));
+      drop(id);
+    });
     return () => {
       stopAsked();
       stopClosed();
@@ -49,5 +76,5 @@ export const useQuestionsStore = defineStore('questions', () => {
     }
   }
 
-  return { open, current, error, answering, follow, answer };
+  return { open, current, error, loadError, answering, load, follow, answer };
 });
