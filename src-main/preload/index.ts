@@ -1,9 +1,10 @@
 /**
  * Preload: exposes `window.lifeboat`, one function per channel of the IPC contract, and
- * nothing else (no ipcRenderer, no event objects). Built as CommonJS and sandboxed, so it
- * may import only `electron`; the contract is pure and bundled in.
+ * `window.lifeboatFiles`, the local path of a file dropped on the window; nothing else (no
+ * ipcRenderer, no event objects). Built as CommonJS and sandboxed, so it may import only
+ * `electron`; the contract is pure and bundled in.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { EVENT_CHANNELS, INVOKE_CHANNELS, eventBridgeName, invokeBridgeName, type LifeboatBridge } from '../shared/ipc-contract.js';
 
 function createBridge(): LifeboatBridge {
@@ -26,3 +27,19 @@ function createBridge(): LifeboatBridge {
 }
 
 contextBridge.exposeInMainWorld('lifeboat', createBridge());
+
+/**
+ * Electron no longer gives File objects a `path`; webUtils does, in the preload only. Not an
+ * IPC channel: the answer is local to this window and there is nothing for main to check.
+ * The shape matches LocalFilesBridge in src-renderer/src/ipc/local-files.ts.
+ */
+contextBridge.exposeInMainWorld('lifeboatFiles', {
+  pathFor: (file: File): string => {
+    try {
+      return webUtils.getPathForFile(file);
+    } catch {
+      // Thrown for anything that is not a File: the page gets "no path", as for a non-disk file.
+      return '';
+    }
+  },
+});
