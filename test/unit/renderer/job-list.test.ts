@@ -82,11 +82,31 @@ describe('the jobs view', () => {
     await new Promise((done) => setTimeout(done, 150));
     expect(wrapper.get('[data-job="j1"] .badge').text()).toBe('canceling…');
     expect(wrapper.get('[data-job="j1"]').text()).toContain('Starting the stack again');
-    bridge.emit('jobs:changed', { ...running, state: 'canceled', finishedAt: '2026-11-22T03:01:00Z', error: { code: 'canceled', message: 'Canceled; the stack was started again.' } });
+    // As the engine sends it: a canceled job carries no error, its log says what was put back.
+    const logTail = ['03:00:01 info stopping the stack', '03:00:05 info copying volumes', '03:00:59 info the stack was started again', '03:01:00 info Canceled.'];
+    bridge.emit('jobs:changed', { ...running, state: 'canceled', finishedAt: '2026-11-22T03:01:00Z', logTail });
     await flushPromises();
     expect(wrapper.text()).toContain('Nothing is running');
-    expect(wrapper.get('[data-job="j1"]').text()).toContain('Canceled; the stack was started again.');
+    const ended = wrapper.get('[data-job="j1"]');
+    expect(ended.get('.badge').text()).toBe('canceled');
+    expect(ended.get('pre').text()).toBe('03:00:05 info copying volumes\n03:00:59 info the stack was started again\n03:01:00 info Canceled.');
     stop();
+  });
+
+  it('shows a short downtime in tenths of a second, not as 0 s', async () => {
+    installFakeBridge({});
+    const { pinia, wrapper } = mountJobs();
+    useJobsStore(pinia).jobs = { j0: { ...finished, downtimeSeconds: 0.43 } };
+    await flushPromises();
+    expect(wrapper.get('[data-job="j0"]').text()).toContain('downtime 0.4 s');
+  });
+
+  it('shows no log lines under a succeeded job until asked', async () => {
+    installFakeBridge({});
+    const { pinia, wrapper } = mountJobs();
+    useJobsStore(pinia).jobs = { j0: { ...finished, logTail: ['03:02:30 info done'] } };
+    await flushPromises();
+    expect(wrapper.get('[data-job="j0"]').find('pre').exists()).toBe(false);
   });
 
   it('lists a finished job with its result, duration and downtime, and shows its full log on demand', async () => {
