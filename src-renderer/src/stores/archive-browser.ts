@@ -12,6 +12,16 @@ export interface FolderState {
   readonly error?: string;
 }
 
+/** The archive browser's job-starting actions, each with its own form. */
+export type BrowserAction = 'extract' | 'verify' | 'restore';
+
+/** How the last action went: started, or main's refusal. */
+export interface ActionNotice {
+  readonly action: BrowserAction;
+  readonly ok: boolean;
+  readonly text: string;
+}
+
 /** The archive open in the browser: manifest, file tree by folder, search, preview, selection, actions. */
 export const useArchiveBrowserStore = defineStore('archive-browser', () => {
   const path = ref<string>();
@@ -24,8 +34,8 @@ export const useArchiveBrowserStore = defineStore('archive-browser', () => {
   const selected = ref<Record<string, true>>({});
   const preview = ref<{ readonly entry: string; readonly loading: boolean; readonly value?: ArchivePreview; readonly error?: string }>();
   const plan = ref<{ readonly target: string; readonly loading: boolean; readonly value?: RestorePlanView; readonly error?: string }>();
-  /** The last action's outcome, e.g. "Extract started." or main's refusal. */
-  const notice = ref<{ readonly ok: boolean; readonly text: string }>();
+  /** The last action's outcome, e.g. "Extract started." or main's refusal, shown at that action's form. */
+  const notice = ref<ActionNotice>();
 
   const selectedPaths = computed(() => Object.keys(selected.value).sort());
   // Each search supersedes the previous; a late answer to an old one is dropped.
@@ -112,22 +122,22 @@ export const useArchiveBrowserStore = defineStore('archive-browser', () => {
   }
 
   /** Runs a job-starting call and says how it went; answers the job id when it started. */
-  async function start(what: string, call: () => Promise<{ jobId: string }>): Promise<string | undefined> {
+  async function start(action: BrowserAction, what: string, call: () => Promise<{ jobId: string }>): Promise<string | undefined> {
     try {
       const { jobId } = await call();
-      notice.value = { ok: true, text: `${what} started: follow it in Jobs.` };
+      notice.value = { action, ok: true, text: `${what} started: follow it in Jobs.` };
       return jobId;
     } catch (e) {
-      notice.value = { ok: false, text: errorMessage(e) };
+      notice.value = { action, ok: false, text: errorMessage(e) };
       return undefined;
     }
   }
 
   const extract = (destination: string): Promise<string | undefined> =>
-    start('Extract', () => startExtract({ path: path.value ?? '', entries: selectedPaths.value, destination: destination.trim() }));
-  const verify = (deep: boolean): Promise<string | undefined> => start(deep ? 'Deep verification' : 'Verification', () => startVerify(path.value ?? '', deep));
+    start('extract', 'Extract', () => startExtract({ path: path.value ?? '', entries: selectedPaths.value, destination: destination.trim() }));
+  const verify = (deep: boolean): Promise<string | undefined> => start('verify', deep ? 'Deep verification' : 'Verification', () => startVerify(path.value ?? '', deep));
   const restore = (target: string, confirmTargetName: string): Promise<string | undefined> =>
-    start('Restore', () => startRestore(path.value ?? '', target, confirmTargetName));
+    start('restore', 'Restore', () => startRestore(path.value ?? '', target, confirmTargetName));
 
   async function loadPlan(target: string): Promise<void> {
     const archivePath = path.value;

@@ -3,7 +3,9 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { describe, expect, it, vi } from 'vitest';
 import ArchiveBrowser from '../../../src-renderer/src/components/archives/ArchiveBrowser.vue';
 import { useArchiveBrowserStore } from '../../../src-renderer/src/stores/archive-browser.js';
-import { installFakeBridge, type Handlers } from './fake-bridge.js';
+import { useArchivesStore } from '../../../src-renderer/src/stores/archives.js';
+import type { ArchiveInfo } from '../../../src-main/shared/models/archive.js';
+import { FakeFailure, installFakeBridge, type Handlers } from './fake-bridge.js';
 import { ARCHIVE, PNG_BASE64, allFiles, manifest, treeByDir } from './fixtures.js';
 
 const handlers: Handlers = {
@@ -17,6 +19,9 @@ const handlers: Handlers = {
       ? { kind: 'image', base64: PNG_BASE64, mime: 'image/png', size: 70, truncated: false }
       : { kind: 'text', text: 'controllers:\n  prod:\n    uuid: 1234\n', size: 1024, truncated: false },
   'archives:extract': () => ({ jobId: 'x1' }),
+  'jobs:verify': () => {
+    throw new FakeFailure('wrong-passphrase', 'The passphrase does not open this archive. Set LIFEBOAT_PASSPHRASE_FILE and restart.');
+  },
   'targets:list': () => [],
 };
 
@@ -48,6 +53,9 @@ describe('the archive browser', () => {
     await flushPromises();
     expect(bridge.callsOf('archives:tree')).toEqual([{ path: ARCHIVE, dir: '' }, { path: ARCHIVE, dir: 'juju' }]);
     const tree = wrapper.get('[role=tree]').text();
+    expect(tree).toContain('3 items');
+    expect(tree).toContain('1 item');
+    expect(tree).not.toContain('1 items');
     expect(tree).toContain('controllers.yaml');
     expect(tree).toContain('rw-------');
     expect(tree).toContain('1.0 KiB');
@@ -90,6 +98,32 @@ describe('the archive browser', () => {
     await wrapper.get('form:has(#extract-to)').trigger('submit');
     await flushPromises();
     expect(bridge.callsOf('archives:extract')).toEqual([{ path: ARCHIVE, entries: ['juju'], destination: '/tmp/restored' }]);
-    expect(wrapper.get('[role=status]').text()).toContain('Extract started');
+    // The answer shows in the Extract form, where the operator pressed the button.
+    expect(wrapper.get('form:has(#extract-to) [role=status]').text()).toBe('Extract started: follow it in Jobs.');
+  });
+
+  it('shows a refused verification at the Verify form, then the result once the list reloads', async () => {
+    const { bridge, wrapper } = await openBrowser();
+    const verifyForm = () => wrapper.get('section[aria-labelledby="verify-title"]');
+    expect(verifyForm().text()).toContain('Not verified yet.');
+    await verifyForm().get('form').trigger('submit');
+    await flushPromises();
+    expect(bridge.callsOf('jobs:verify')).toEqual([{ archivePath: ARCHIVE, deep: false }]);
+    expect(verifyForm().get('[role=alert]').text()).toBe('The passphrase does not open this archive. Set LIFEBOAT_PASSPHRASE_FILE and restart.');
+    expect(wrapper.get('section[aria-labelledby="extract-title"]').find('[role=alert]').exists()).toBe(false);
+
+    const verified: ArchiveInfo = {
+      path: ARCHIVE,
+      fileName: ARCHIVE.split('/').pop()!,
+      target: 'laptop',
+      createdAt: manifest.startedAt,
+      size: 3072,
+      encryption: { kind: 'passphrase' },
+      hasIndex: true,
+      lastVerification: { at: new Date().toISOString(), ok: true, message: 'All 3 files match the manifest.' },
+    };
+    useArchivesStore().archives = [verified];
+    await flushPromises();
+    expect(verifyForm().get('[aria-label="Last verification"]').text()).toMatch(/^Verified OK .*: All 3 files match the manifest\.$/);
   });
 });

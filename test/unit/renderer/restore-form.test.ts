@@ -38,12 +38,18 @@ describe('restore', () => {
     expect(restore().attributes('disabled')).toBeDefined();
     await wrapper.get('#restore-confirm').setValue('lapto');
     expect(restore().attributes('disabled')).toBeDefined();
+    // A name still being typed is not called wrong; a different one is, at the field.
+    expect(wrapper.get('#restore-confirm').attributes('aria-invalid')).toBeUndefined();
     await wrapper.get('#restore-confirm').setValue('Laptop');
     expect(restore().attributes('disabled')).toBeDefined();
+    expect(wrapper.get('#restore-confirm').attributes('aria-invalid')).toBe('true');
+    expect(wrapper.get('#restore-confirm-help').text()).toBe('That is not "laptop": type the name exactly, with the same case.');
     await wrapper.get('#restore-confirm').setValue('laptop');
     expect(restore().attributes('disabled')).toBeUndefined();
     await wrapper.get('form').trigger('submit');
     await flushPromises();
     expect(bridge.callsOf('jobs:restore')).toEqual([{ archivePath: ARCHIVE, target: 'laptop', confirmTargetName: 'laptop' }]);
+    // The answer shows under the button pressed.
+    expect(wrapper.get('[role=status]').text()).toBe('Restore started: follow it in Jobs.');
   });
 });

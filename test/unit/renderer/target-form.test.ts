@@ -2,7 +2,9 @@ import { createTestingPinia } from '@pinia/testing';
 import { flushPromises, mount } from '@vue/test-utils';
 import { describe, expect, it, vi } from 'vitest';
 import TargetForm from '../../../src-renderer/src/components/targets/TargetForm.vue';
+import TargetList from '../../../src-renderer/src/components/targets/TargetList.vue';
 import { usePluginsStore } from '../../../src-renderer/src/stores/plugins.js';
+import { useTargetsStore } from '../../../src-renderer/src/stores/targets.js';
 import type { TargetSaveRequest, TargetView } from '../../../src-main/shared/models/target.js';
 import { FakeFailure, installFakeBridge } from './fake-bridge.js';
 import { btcpayPlugin } from './fixtures.js';
@@ -72,5 +74,30 @@ describe('the target form', () => {
     expect(requests[0]).toEqual({ name: 'shop', plugin: 'btcpay', options: { ssh: { host: 'btcpay2.example', password: '***' } }, previousName: 'shop' });
     expect(bridge.callsOf('targets:probe')).toEqual([{ name: 'shop' }]);
     expect(wrapper.get('[role=status]').text()).toBe('Connected: running, BTCPay 2.0.4.');
+  });
+
+  it('a target saved from the list’s form is probed at once, so its reachability is shown', async () => {
+    let stored: TargetView[] = [];
+    const bridge = installFakeBridge({
+      'targets:list': () => stored,
+      'targets:save': (r) => {
+        stored = [{ name: r.name, plugin: r.plugin, pluginStatus: 'enabled', options: r.options, stale: true, busy: false }];
+        return stored[0]!;
+      },
+      'targets:probe': () => ({ reachable: true, running: true, version: 'BTCPay 2.0.4' }),
+    });
+    const pinia = createTestingPinia({ createSpy: vi.fn, stubActions: false });
+    usePluginsStore(pinia).plugins = [btcpayPlugin];
+    await useTargetsStore(pinia).load();
+    const wrapper = mount(TargetList, { global: { plugins: [pinia] } });
+    await flushPromises();
+    await wrapper.findAll('button').find((b) => b.text() === 'Add target')!.trigger('click');
+    await wrapper.get('#target-name').setValue('shop');
+    await wrapper.get('#opt-ssh-host').setValue('btcpay.example');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.find('form').exists()).toBe(false);
+    expect(bridge.callsOf('targets:probe')).toEqual([{ name: 'shop' }]);
+    expect(wrapper.get('[data-target="shop"]').text()).toContain('running · BTCPay 2.0.4');
   });
 });
