@@ -14,6 +14,8 @@ import {
   focusWindow,
   registerAppScheme,
   serveRendererFiles,
+  startDesktopShell,
+  type DesktopShell,
 } from './app/index.js';
 import { defaultStoreDir } from './archive/index.js';
 import { registerInvokeHandlers, sendEvent } from './ipc/index.js';
@@ -32,12 +34,23 @@ function resourcePath(...parts: string[]): string {
 }
 
 let mainWindow: BrowserWindow | undefined;
+let shell: DesktopShell | undefined;
+/** Set by the first before-quit: from then on jobs are being canceled and nothing is asked. */
+let quitting = false;
 
 function openMainWindow(): void {
-  mainWindow = createMainWindow({ preloadPath, iconPath: resourcePath('resources', 'icon.png') });
-  mainWindow.on('closed', () => {
-    mainWindow = undefined;
+  const window = createMainWindow({ preloadPath, iconPath: resourcePath('resources', 'icon.png') });
+  mainWindow = window;
+  shell?.watchWindow(window);
+  window.on('closed', () => {
+    if (mainWindow === window) mainWindow = undefined;
   });
+}
+
+/** Shows the window, hidden in the tray or closed (macOS keeps running without one). */
+function showMainWindow(): void {
+  if (mainWindow) focusWindow(mainWindow);
+  else openMainWindow();
 }
 
 async function start(): Promise<void> {
@@ -60,11 +73,17 @@ async function start(): Promise<void> {
     removeHandlers();
   });
   closeServiceBeforeQuit(service);
+  shell = startDesktopShell({
+    service,
+    iconPath: resourcePath('resources', 'icon.png'),
+    showWindow: showMainWindow,
+    isQuitting: () => quitting,
+    quit: () => app.quit(),
+  });
+  app.on('will-quit', () => shell?.dispose());
 
   openMainWindow();
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) openMainWindow();
-  });
+  app.on('activate', showMainWindow);
 }
 
 /**
@@ -74,6 +93,7 @@ async function start(): Promise<void> {
 function closeServiceBeforeQuit(service: AppService): void {
   let closed = false;
   app.on('before-quit', (event) => {
+    quitting = true;
     if (closed) return;
     event.preventDefault();
     closed = true;
@@ -88,7 +108,8 @@ function closeServiceBeforeQuit(service: AppService): void {
 registerAppScheme();
 applySecurityRules(app);
 
-if (!claimSingleInstance(app, () => mainWindow && focusWindow(mainWindow))) {
+// Until start() has run there is no service for a window to talk to; the first one opens then.
+if (!claimSingleInstance(app, () => shell && showMainWindow())) {
   app.quit();
 } else {
   app.on('window-all-closed', () => {
