@@ -26,9 +26,11 @@ export const IPC_PATH = '/ipc';
 export function servedContentSecurityPolicy(host: string): string {
   const directives = CONTENT_SECURITY_POLICY.split(';').map((d) => d.trim()).filter(Boolean);
   const connect = directives.findIndex((d) => d.startsWith('connect-src '));
-  const wsOrigin = `ws://${host}`;
-  if (connect >= 0) directives[connect] = `${directives[connect]} ${wsOrigin}`;
-  else directives.push(`connect-src 'self' ${wsOrigin}`);
+  // CSP has no syntax for IPv6 literals (Chromium logs `ws://[::1]:…` as invalid and ignores
+  // it); there the page relies on 'self', which CSP 3 browsers extend to ws: on the same host.
+  const wsOrigin = host.startsWith('[') ? '' : ` ws://${host}`;
+  if (connect >= 0) directives[connect] = `${directives[connect]}${wsOrigin}`;
+  else directives.push(`connect-src 'self'${wsOrigin}`);
   directives.push("frame-ancestors 'none'");
   return directives.join('; ');
 }
