@@ -1,0 +1,149 @@
+/**
+ * The window over `lifeboat serve` when the connection dies: a real serve (the built CLI) and
+ * Debian's Chromium, with a relay between them that the test freezes the way a suspended
+ * laptop or a dropped NAT entry does (no close, nothing delivered). The page must notice on its
+ * own heartbeat: it shows that the connection is lost, a call answers 'unreachable' instead of
+ * hanging, and serve drops the silent socket. When the network comes back the page reconnects
+ * and shows what happened meanwhile (a backup another window ran). Then serve is restarted on
+ * the same port and token file, and the page gets back in by itself.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { IpcResult, LifeboatBridge } from '../../../src-main/shared/ipc-contract.js';
+import type { JobSnapshot } from '../../../src-main/shared/models/job.js';
+import { ARTIFACTS, openChromium, showView, startServe, type ServeProcess } from '../helpers/serve.js';
+import { createCliHome, type PassphraseCliHome } from '../plugins/cli-home.js';
+import { PROJECT_DIR, output, runLifeboat } from '../plugins/lifeboat-cli.js';
+import { startFreezableProxy, type FreezableProxy } from './freezable-proxy.js';
+
+const PASSPHRASE = 'serve reconnect test passphrase';
+/** Short, so the test sees a dead connection found quickly; the default is 10 s. */
+const HEARTBEAT_MS = '1000';
+const BANNER = 'Connection lost — reconnecting…';
+
+let root: string;
+let env: PassphraseCliHome;
+let tokenFile: string;
+let proxy: FreezableProxy;
+let served: ServeProcess | undefined;
+let browser: Browser;
+let page: Page;
+let problems: string[] = [];
+
+const serveArgs = (): string[] => ['--host', '127.0.0.1', '--port', String(proxy.port), '--token-file', tokenFile, '--passphrase-file', env.passFile];
+const startOurServe = (): Promise<ServeProcess> => startServe(env, serveArgs(), { LIFEBOAT_SERVE_HEARTBEAT_MS: HEARTBEAT_MS });
+
+/** A call from the page, as its stores make them. */
+const pluginsListFromPage = (): Promise<IpcResult<unknown>> =>
+  page.evaluate(() => (window as unknown as { lifeboat: LifeboatBridge }).lifeboat.pluginsList() as Promise<IpcResult<unknown>>);
+
+const banner = () => page.getByRole('status').filter({ hasText: BANNER });
+
+/** Another window: a plain WebSocket client straight to serve (not through the relay). */
+async function otherWindowBackup(target: string): Promise<JobSnapshot> {
+  const token = (await readFile(tokenFile, 'utf8')).trim();
+  const host = `127.0.0.1:${proxy.port}`;
+  const ws = new WebSocket(`ws://${host}/ipc`, { headers: { cookie: `lifeboat-token-${proxy.port}=${token}`, origin: `http://${host}` } });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  try {
+    return await new Promise<JobSnapshot>((resolve, reject) => {
+      let jobId: string | undefined;
+      ws.on('message', (data: Buffer) => {
+        const message = JSON.parse(data.toString('utf8')) as { id?: string; result?: IpcResult<{ jobId: string }>; event?: string; payload?: JobSnapshot };
+        if (message.id === 'backup') {
+          if (message.result?.ok) jobId = message.result.value.jobId;
+          else reject(new Error(JSON.stringify(message.result)));
+        }
+        const job = message.event === 'jobs:changed' ? message.payload : undefined;
+        if (job && job.id === jobId && ['succeeded', 'failed', 'canceled'].includes(job.state)) resolve(job);
+      });
+      ws.send(JSON.stringify({ id: 'backup', channel: 'jobs:backup', args: [{ target }] }));
+    });
+  } finally {
+    ws.close();
+  }
+}
+
+beforeAll(async () => {
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: PROJECT_DIR, stdio: 'inherit' });
+  await mkdir(ARTIFACTS, { recursive: true });
+  root = await mkdtemp(join(tmpdir(), 'lifeboat-serve-reconnect-'));
+  env = await createCliHome(root, PASSPHRASE);
+  tokenFile = join(root, 'serve-token');
+  const source = join(root, 'juju');
+  await mkdir(source);
+  await writeFile(join(source, 'controllers.yaml'), 'controllers:\n  prod:\n    uuid: 1234\n');
+  const added = await runLifeboat(env, ['targets', 'add', 'laptop', '--plugin', 'juju-client', '--opt', `dir=${source}`]);
+  expect(added.code, output(added)).toBe(0);
+
+  // The browser reaches serve only through the relay: the relay has [::1]:P, serve 127.0.0.1:P,
+  // and serve answers to both names of the loopback.
+  proxy = await startFreezableProxy('::1', '127.0.0.1');
+  served = await startOurServe();
+  ({ browser, page, problems } = await openChromium());
+  const token = new URL(served.url).searchParams.get('token');
+  await page.goto(`http://[::1]:${proxy.port}/?token=${token}`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (served && served.child.exitCode === null) served.child.kill('SIGKILL');
+  await proxy?.close();
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+describe('the window over lifeboat serve, when the connection dies', () => {
+  it('is connected through the relay: no banner, calls answer', async () => {
+    await showView(page, 'Jobs');
+    await expect.poll(async () => (await pluginsListFromPage()).ok).toBe(true);
+    expect(await banner().count()).toBe(0);
+  });
+
+  it('a frozen connection: the banner shows, a waiting call answers unreachable, and serve drops the silent socket', async () => {
+    proxy.freeze();
+    // Made at once, before anything noticed: it would wait forever without the heartbeat.
+    const answer = await pluginsListFromPage();
+    expect(answer).toMatchObject({ ok: false, error: { code: 'unreachable' } });
+    if (!answer.ok) expect(answer.error.message).toContain('connection to `lifeboat serve` is lost');
+    await expect.poll(() => banner().isVisible(), { timeout: 30_000 }).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'serve-connection-lost.png'), fullPage: true });
+    await expect.poll(() => proxy.serverDropsWhileFrozen, { timeout: 30_000 }).toBeGreaterThan(0);
+  });
+
+  it('meanwhile another window runs a backup; the page sees none of it while frozen', async () => {
+    const job = await otherWindowBackup('laptop');
+    expect(job.state, JSON.stringify(job)).toBe('succeeded');
+    expect(await page.locator(`li[data-job="${job.id}"]`).count()).toBe(0);
+    // Once it is back, the Jobs view shows the finished backup it missed.
+    proxy.thaw();
+    await expect.poll(() => banner().count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => page.locator(`li[data-job="${job.id}"]`).innerText(), { timeout: 30_000 }).toContain('succeeded');
+    expect(await pluginsListFromPage()).toMatchObject({ ok: true });
+    await showView(page, 'Archives');
+    await expect.poll(() => page.locator('table tbody tr', { hasText: 'laptop' }).count()).toBe(1);
+  });
+
+  it('serve restarted on the same port and token file: the banner shows while it is down, then the page is back by itself', async () => {
+    expect(await served!.stop()).toBe(0);
+    await expect.poll(() => banner().isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await pluginsListFromPage()).toMatchObject({ ok: false, error: { code: 'unreachable' } });
+
+    const connectionsBefore = proxy.connections;
+    served = await startOurServe();
+    await expect.poll(() => banner().count(), { timeout: 30_000 }).toBe(0);
+    expect(proxy.connections).toBeGreaterThan(connectionsBefore);
+    expect(await pluginsListFromPage()).toMatchObject({ ok: true });
+    await showView(page, 'Plugins');
+    await expect.poll(async () => (await page.locator('li').allInnerTexts()).some((t) => t.includes('juju-client · version'))).toBe(true);
+  });
+
+  it('raised no page errors', () => {
+    // The browser logs each failed reconnect attempt as a console error; nothing else may appear.
+    expect(problems.filter((p) => !/WebSocket connection to .* failed/.test(p))).toEqual([]);
+  });
+});
