@@ -59,7 +59,7 @@ export async function runBackup(req: BackupRequest, op: OperationContext): Promi
   const encrypted = req.encryption.kind !== 'none';
   const path = await freeArchivePath(req.store, req.target.name, startedAt, encrypted);
   const release = await claimArchivePath(path);
-  op.log.info(`Backing up "${req.target.name}" with ${loaded.info.displayName} ${loaded.info.version} into ${path}`);
+  op.log.info(`Backing up "${req.target.name}" with the ${loaded.info.displayName} plugin ${loaded.info.version} into ${path}`);
   try {
     await writeRecord(path, {
       formatVersion: 1,
