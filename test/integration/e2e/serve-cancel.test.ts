@@ -121,6 +121,7 @@ describe('a Bitnobi backup through the window, canceled, then made', () => {
     expect(await running.locator('.badge').first().innerText()).toBe('running');
     await expect.poll(() => running.getByRole('progressbar', { name: `Progress of ${JOB_TITLE}` }).count()).toBe(1);
     expect(await page.getByRole('navigation').innerText()).toContain('1 running');
+    expect(await running.getByLabel('Latest log lines').innerText()).toContain(`Backing up "${TARGET}" with the Bitnobi plugin`);
     // The plugin halted Bitnobi for its backup script.
     expect(await bitnobiAnswers()).toBe(false);
     await shot('running');
