@@ -47,7 +47,8 @@ describe('the archive browser', () => {
     expect(wrapper.text()).toContain('laptop');
     expect(wrapper.text()).toContain('juju-client 1.0.0');
     expect(wrapper.text()).toContain('3 files, 4 entries, 3.0 KiB');
-    expect(wrapper.text()).toContain('jujuVersion');
+    // The plugin's metadata keys read as words.
+    expect(wrapper.text()).toContain('Juju version');
     expect(bridge.callsOf('archives:tree')).toEqual([{ path: ARCHIVE, dir: '' }]);
     await button(wrapper, 'juju/').trigger('click');
     await flushPromises();
