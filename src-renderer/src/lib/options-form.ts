@@ -26,7 +26,13 @@ export interface FormField {
   readonly label: string;
   readonly kind: FieldKind;
   readonly description?: string;
+  /** Required within its group (the label's asterisk). */
   readonly required: boolean;
+  /**
+   * Required whatever else is filled: required, and so is every group around it. `ssh.host`
+   * is required only when `ssh` is used, so the browser must not demand it on its own.
+   */
+  readonly alwaysRequired: boolean;
   readonly defaultValue?: unknown;
   /** For lists: what the plugin always adds, shown read-only beside the field. */
   readonly builtinItems?: readonly string[];
@@ -57,7 +63,7 @@ function kindOf(prop: SchemaProperty): FieldKind {
 }
 
 /** The fields of an options schema, in the schema's order. */
-export function fieldsOf(schema: Readonly<Record<string, unknown>> | undefined, prefix = ''): FormField[] {
+export function fieldsOf(schema: Readonly<Record<string, unknown>> | undefined, prefix = '', groupRequired = true): FormField[] {
   const object = (schema ?? {}) as SchemaProperty;
   const required = new Set(object.required ?? []);
   return Object.entries(object.properties ?? {}).map(([name, prop]) => {
@@ -69,9 +75,10 @@ export function fieldsOf(schema: Readonly<Record<string, unknown>> | undefined, 
       kind,
       description: prop.description,
       required: required.has(name),
+      alwaysRequired: groupRequired && required.has(name),
       defaultValue: prop.default,
       builtinItems: prop.builtinItems?.map(String),
-      fields: kind === 'group' ? fieldsOf(prop as Record<string, unknown>, key) : undefined,
+      fields: kind === 'group' ? fieldsOf(prop as Record<string, unknown>, key, groupRequired && required.has(name)) : undefined,
     };
   });
 }

@@ -20,6 +20,16 @@ describe('the options form from a schema', () => {
     expect(fields[1]?.builtinItems).toEqual(['**/logs/*']);
   });
 
+  it('demands a field on its own only when every group around it is required', () => {
+    // `ssh` is optional (leave it out for this machine's Docker): its host is required only once ssh is used.
+    const optionalGroup = fieldsOf(sshSchema)[0]!.fields!.find((f) => f.key === 'ssh.host')!;
+    expect([optionalGroup.required, optionalGroup.alwaysRequired]).toEqual([true, false]);
+    const requiredGroup = fieldsOf({ ...sshSchema, required: ['ssh'] })[0]!.fields!.find((f) => f.key === 'ssh.host')!;
+    expect([requiredGroup.required, requiredGroup.alwaysRequired]).toEqual([true, true]);
+    const top = fieldsOf({ type: 'object', required: ['container'], properties: { container: { type: 'string' } } })[0]!;
+    expect(top.alwaysRequired).toBe(true);
+  });
+
   it('round-trips a target’s options, leaving out what was not filled', () => {
     const fields = fieldsOf(sshSchema);
     const options = { ssh: { host: 'btcpay.example', port: 2222, password: '***' }, exclude: ['a', 'b/**'] };

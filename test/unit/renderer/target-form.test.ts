@@ -25,6 +25,8 @@ describe('the target form', () => {
     const ssh = wrapper.get('fieldset[data-field="ssh"]');
     expect(ssh.get('legend').text()).toBe('ssh');
     expect(ssh.get('#opt-ssh-host').attributes('type')).toBe('text');
+    // The ssh group is optional, so the browser must not block Save on an empty host.
+    expect(ssh.get('#opt-ssh-host').attributes('required')).toBeUndefined();
     expect(ssh.get('#opt-ssh-password').attributes('type')).toBe('password');
     expect(ssh.get('#opt-ssh-port').attributes('type')).toBe('number');
     expect(ssh.get('[data-field="ssh.useAgent"] input').attributes('type')).toBe('checkbox');
