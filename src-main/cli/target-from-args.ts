@@ -1,4 +1,5 @@
 import { AppError } from '../shared/app-error.js';
+import { SECRET_PLACEHOLDER } from '../shared/models/secrets.js';
 import type { TargetConfig } from '../shared/models/target.js';
 import { findTarget } from '../config/index.js';
 import { coerceOptionStrings, secretValues } from '../plugin-host/index.js';
@@ -15,14 +16,41 @@ export async function targetFromArgs(
   if (args.target && args.plugin) throw new AppError('usage', `Give a target or --plugin, not both.\n${usage}`);
   if (args.target) {
     const t = findTarget(await cli.config(), args.target);
-    if (!args.opt?.length) return t;
+    if (!args.opt?.length) return withoutAppSecrets(t, cli.configPath);
     const loaded = (await cli.registry()).get(t.plugin);
-    return { ...t, options: { ...t.options, ...coerceOptionStrings(loaded.manifest.options, parseOpts(args.opt)) } };
+    return withoutAppSecrets({ ...t, options: { ...t.options, ...coerceOptionStrings(loaded.manifest.options, parseOpts(args.opt)) } }, cli.configPath);
   }
   if (!args.plugin) throw new AppError('usage', `Name a target (see \`lifeboat targets\`) or give --plugin ID --opt key=value.\n${usage}`);
   const loaded = (await cli.registry()).get(args.plugin);
   const options = coerceOptionStrings(loaded.manifest.options, parseOpts(args.opt));
   return { name: args.name ?? loaded.info.id, plugin: loaded.info.id, options };
+}
+
+/**
+ * The target as it is, unless an option still holds the placeholder the desktop app writes
+ * for a secret it keeps in its own store, which the command line cannot read: then an
+ * AppError('config') saying how to give that option here.
+ */
+function withoutAppSecrets(target: TargetConfig, configPath: string): TargetConfig {
+  const kept = placeholderPaths(target.options, []);
+  if (kept.length === 0) return target;
+  const [first] = kept;
+  const how = first!.includes('.')
+    ? `replace "${SECRET_PLACEHOLDER}" with its value under targets.${target.name}.options in ${configPath}`
+    : `pass it with --opt ${first}=VALUE, or replace "${SECRET_PLACEHOLDER}" with its value under targets.${target.name}.options in ${configPath}`;
+  throw new AppError(
+    'config',
+    `Option${kept.length > 1 ? 's' : ''} ${kept.map((k) => `"${k}"`).join(', ')} of target "${target.name}" ${kept.length > 1 ? 'are' : 'is'} kept by the Lifeboat desktop app in its secret store, which the command line cannot read. To run it here, ${how}${kept.length > 1 ? ' (and the same for the others)' : ''}.`,
+  );
+}
+
+function placeholderPaths(options: Readonly<Record<string, unknown>>, at: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(options)) {
+    if (value === SECRET_PLACEHOLDER) out.push([...at, key].join('.'));
+    else if (typeof value === 'object' && value !== null && !Array.isArray(value)) out.push(...placeholderPaths(value as Record<string, unknown>, [...at, key]));
+  }
+  return out;
 }
 
 /** Yes with --yes; a y/N prompt on a terminal; otherwise a usage error saying to pass --yes. */

@@ -18,9 +18,14 @@ export interface Settings {
   readonly theme?: Theme;
   /** How the window encrypts new archives (default: a passphrase). */
   readonly encryption?: EncryptionSetting;
+  /**
+   * Whether the desktop app writes the secrets typed in its window to disk, encrypted by the
+   * system keyring (default true); false keeps them only until it quits. Set from Settings.
+   */
+  readonly storeSecrets?: boolean;
 }
 
-const SETTING_KEYS = 'store, concurrency, warnAfterDays, theme, encryption';
+const SETTING_KEYS = 'store, concurrency, warnAfterDays, theme, encryption, storeSecrets';
 const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
 
 export interface Config {
@@ -85,6 +90,9 @@ export function parseConfig(data: unknown, path: string): Config {
       settings.theme = value as Theme;
     } else if (key === 'encryption') {
       settings.encryption = parseEncryptionSetting(value, path);
+    } else if (key === 'storeSecrets') {
+      if (typeof value !== 'boolean') bad(path, 'settings.storeSecrets', 'must be true or false');
+      settings.storeSecrets = value;
     } else bad(path, `settings.${key}`, `is not a known setting (expected ${SETTING_KEYS})`);
   }
   return { targets, settings };

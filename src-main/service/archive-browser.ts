@@ -11,7 +11,6 @@ import type { RestorePlanView } from '../shared/ipc-contract.js';
 import { openArchive } from '../archive/index.js';
 // Not re-exported by archive/index.ts; the browser needs the sidecar alone, without a pass over the archive.
 import { readIndexSidecar } from '../archive/index-sidecar-read.js';
-import { targetNamed } from './target-named.js';
 import { PLAN_NOT_VERIFIED_NOTE, runRestorePlan } from '../operations/index.js';
 import type { ServiceContext } from './service-context.js';
 import { detachedOperation } from './detached-operation.js';
@@ -81,7 +80,7 @@ export function createArchiveBrowser(ctx: ServiceContext): ArchiveBrowser {
     },
     async plan(request) {
       const archivePath = await ctx.archiveInStore(request.archivePath);
-      const target = targetNamed(await ctx.loadConfig(), request.target);
+      const target = await ctx.target(request.target);
       const decryption = await ctx.decryptionFor(archivePath);
       const outcome = await detachedOperation((op) =>
         runRestorePlan(

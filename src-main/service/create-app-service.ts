@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { listArchives, openStore } from '../archive/index.js';
 import { defaultConfigPath, loadConfig } from '../config/index.js';
 import { createJobRunner } from '../engine/index.js';
@@ -11,9 +12,11 @@ import { createJobTracker } from './job-tracker.js';
 import { createJobsService } from './jobs-service.js';
 import { openPluginsFolder } from './plugins-folder.js';
 import { createQuestionBroker } from './question-broker.js';
+import { createSecretVault, type SecretVault } from './secret-vault.js';
 import { createSecretsService } from './secrets-service.js';
 import { createServiceContext } from './service-context.js';
 import { createSettingsService } from './settings-service.js';
+import { createTargetSecrets } from './target-secrets.js';
 import { createTargetsService } from './targets-service.js';
 
 /**
@@ -49,13 +52,25 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   const stopLogs = jobs.onDidLog((id, line) => tracker.onLog(id, line));
   const stopChanges = jobs.onDidChange((job) => emit('jobs:changed', tracker.decorate(job)));
 
-  const secrets = createSecretsService(options.secrets);
+  // The vault sits beside config.yaml; whether it reaches the disk is config.yaml's settings.storeSecrets.
+  const vault: SecretVault | undefined = options.secretCipher
+    ? createSecretVault({
+        file: join(dirname(configPath), 'secrets.json'),
+        cipher: options.secretCipher,
+        preference: {
+          read: async () => (await ctx.loadConfig()).settings.storeSecrets,
+          write: async (storeSecrets) => void (await ctx.updateConfig((c) => ({ ...c, settings: { ...c.settings, storeSecrets } }))),
+        },
+      })
+    : undefined;
+  const secrets = createSecretsService(options.secrets, vault);
   const ctx = createServiceContext({
     registry,
     jobs,
     tracker,
     questions,
     secrets: secrets.source,
+    targetSecrets: createTargetSecrets(registry, vault),
     configPath,
     defaultStore: options.store,
   });

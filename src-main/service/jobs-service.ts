@@ -8,7 +8,6 @@ import { AppError } from '../shared/app-error.js';
 import type { JobKind, JobStarted } from '../shared/models/job.js';
 import type { ArchiveExtractRequest } from '../shared/models/archive-browser.js';
 import { describeArchive, openArchive } from '../archive/index.js';
-import { targetNamed } from './target-named.js';
 import type { JobContext } from '../engine/index.js';
 import { secretValues } from '../plugin-host/index.js';
 import { runBackup, runImport, runRestore, runVerify, type Confirm } from '../operations/index.js';
@@ -59,7 +58,7 @@ export function createJobsService(ctx: ServiceContext): JobsService {
 
   return {
     async backup(name) {
-      const target = targetNamed(await ctx.loadConfig(), name);
+      const target = await ctx.target(name);
       const loaded = ctx.registry.get(target.plugin);
       const store = (await ctx.settings()).store;
       return start({
@@ -81,7 +80,7 @@ export function createJobsService(ctx: ServiceContext): JobsService {
         throw new AppError('declined', `Nothing was restored: type the target's name "${request.target}" exactly to confirm the restore.`);
       }
       const archivePath = await ctx.archiveInStore(request.archivePath);
-      const target = targetNamed(await ctx.loadConfig(), request.target);
+      const target = await ctx.target(request.target);
       const loaded = ctx.registry.get(target.plugin);
       return start({
         kind: 'restore',

@@ -6,6 +6,7 @@
 import { resolve, dirname } from 'node:path';
 import { AppError } from '../shared/app-error.js';
 import type { AppSettings } from '../shared/models/settings.js';
+import type { TargetConfig } from '../shared/models/target.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_WARN_AFTER_DAYS } from '../shared/models/settings.js';
 import type { Config } from '../config/index.js';
 import { loadConfig, saveConfig } from '../config/index.js';
@@ -17,12 +18,16 @@ import type { JobRunner } from '../engine/index.js';
 import type { QuestionBroker } from './question-broker.js';
 import type { SecretSource } from './secret-source.js';
 import type { JobTracker } from './job-tracker.js';
+import { targetNamed } from './target-named.js';
+import type { TargetSecrets } from './target-secrets.js';
 
 export interface ServiceContext extends ServiceContextDeps {
   loadConfig(): Promise<Config>;
   /** Reads, changes and writes config.yaml; calls are serialized so edits never interleave. */
   updateConfig(change: (config: Config) => Config | Promise<Config>): Promise<Config>;
   settings(): Promise<AppSettings>;
+  /** The configured target with its secret options in place (from the vault); for jobs, probes and plans. */
+  target(name: string): Promise<TargetConfig>;
   /** The passphrase or keys that open this archive (or foreign file), or AppError('secret-required'). */
   decryptionFor(path: string): Promise<Decryption>;
   /** How new archives are encrypted, as the settings say. */
@@ -40,6 +45,8 @@ export interface ServiceContextDeps {
   readonly tracker: JobTracker;
   readonly questions: QuestionBroker;
   readonly secrets: SecretSource;
+  /** Target secret options kept out of config.yaml. */
+  readonly targetSecrets: TargetSecrets;
   readonly configPath: string;
   /** The store when config.yaml names none. */
   readonly defaultStore: string;
@@ -73,6 +80,9 @@ export function createServiceContext(deps: ServiceContextDeps): ServiceContext {
       return next;
     },
     settings,
+    async target(name) {
+      return deps.targetSecrets.reveal(targetNamed(await read(), name));
+    },
     async decryptionFor(path) {
       const info = await inspectEncryption(path);
       switch (info.kind) {

@@ -2,6 +2,7 @@
 import { AppError } from '../shared/app-error.js';
 import type { JsonSchemaObject } from '../plugin-host/index.js';
 import { REDACTED_VALUE, redactOptions, validateOptions } from '../plugin-host/index.js';
+import { keepSecrets } from './target-secrets.js';
 import type { TargetConfig, TargetProbe, TargetSaveRequest, TargetView } from '../shared/models/target.js';
 import { isFinished } from '../shared/models/job.js';
 import { listArchives } from '../archive/index.js';
@@ -66,16 +67,19 @@ export function createTargetsService(ctx: ServiceContext, now: () => number = Da
       }
       const loaded = ctx.registry.get(request.plugin);
       let saved: TargetConfig | undefined;
-      await ctx.updateConfig((config) => {
+      await ctx.updateConfig(async (config) => {
         const previous = request.previousName ? targetNamed(config, request.previousName) : undefined;
         if (request.name !== request.previousName && config.targets.some((t) => t.name === request.name)) {
           throw new AppError('usage', `A target named "${request.name}" already exists; choose another name or edit that one.`);
         }
-        // `***` is how the window shows a stored secret: sent back, it means "keep it".
-        const options = keepSecrets(loaded.manifest.options, request.options, previous?.plugin === request.plugin ? previous.options : {});
+        const schema = loaded.manifest.options;
+        // `***` keeps a stored secret: from the previous options, then from the vault when it holds it.
+        const kept = keepSecrets(schema, request.options, previous?.plugin === request.plugin ? previous.options : {});
+        const { options } = await ctx.targetSecrets.reveal({ name: previous?.name ?? request.name, plugin: request.plugin, options: kept });
         // Throws AppError('config') naming each bad option, as a backup would; the options are stored as given (no defaults filled in).
         validateOptions(loaded.manifest, { ...options });
-        saved = { name: request.name, plugin: request.plugin, options };
+        const stored = await ctx.targetSecrets.stash({ name: request.name, plugin: request.plugin, options }, schema, previous?.name);
+        saved = { name: request.name, plugin: request.plugin, options: stored };
         const targets = previous
           ? config.targets.map((t) => (t.name === previous.name ? saved! : t))
           : [...config.targets, saved];
@@ -92,9 +96,10 @@ export function createTargetsService(ctx: ServiceContext, now: () => number = Da
         targetNamed(config, name);
         return { ...config, targets: config.targets.filter((t) => t.name !== name) };
       });
+      await ctx.targetSecrets.forget(name);
     },
     async probe(name) {
-      const target = targetNamed(await ctx.loadConfig(), name);
+      const target = await ctx.target(name);
       const result = await detachedOperation((op) => runProbe(ctx.registry, target, op));
       return {
         reachable: result.reachable,
@@ -104,23 +109,6 @@ export function createTargetsService(ctx: ServiceContext, now: () => number = Da
       };
     },
   };
-}
-
-function keepSecrets(
-  schema: JsonSchemaObject,
-  given: Readonly<Record<string, unknown>>,
-  previous: Readonly<Record<string, unknown>>,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(given)) {
-    if (value === undefined) continue;
-    const prop = schema.properties?.[key];
-    if (prop?.secret === true && value === REDACTED_VALUE) {
-      if (previous[key] === undefined) throw new AppError('usage', `Option "${key}" is a secret shown as ${REDACTED_VALUE} but none is stored yet; type its value.`);
-      out[key] = previous[key];
-    } else out[key] = value;
-  }
-  return out;
 }
 
 /** Options of a target whose plugin is gone: nothing says which are secret, so none is shown. */

@@ -15,7 +15,7 @@ describe('window settings in config.yaml', () => {
     [{ encryption: { kind: 'passphrase', recipients: ['a'] } }, /settings\.encryption\.recipients is only for kind: recipients/],
     [{ encryption: { kind: 'recipients', recipients: [''] } }, /settings\.encryption\.recipients must be a list of public key files/],
     [{ encryption: { kind: 'passphrase', cipher: 'aes' } }, /settings\.encryption\.cipher is not a known key/],
-    [{ colour: 'red' }, /settings\.colour is not a known setting \(expected store, concurrency, warnAfterDays, theme, encryption\)/],
+    [{ colour: 'red' }, /settings\.colour is not a known setting \(expected store, concurrency, warnAfterDays, theme, encryption, storeSecrets\)/],
   ])('refuses %j naming the key', (settings, message) => {
     expect(() => parseConfig({ settings }, 'c.yaml')).toThrow(message);
   });
