@@ -15,10 +15,11 @@
 //
 //   node bench/ui.mjs [--runs N] [--files N] [--big-mb N] [--no-build]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import WebSocket from 'ws';
@@ -64,12 +65,43 @@ const now = () => performance.timeOrigin + performance.now();
 const owned = { serves: new Set(), browser: undefined, work: undefined };
 
 async function cleanup() {
-  for (const child of owned.serves) child.kill('SIGKILL');
+  const serves = [...owned.serves];
   owned.serves.clear();
-  await owned.browser?.close().catch(() => {});
+  // Gone before their folders are removed: a dying serve may still be writing in them.
+  await Promise.all(
+    serves.map((child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return undefined;
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGKILL');
+      return exited;
+    }),
+  );
+  const browser = owned.browser;
   owned.browser = undefined;
-  if (owned.work) rmSync(owned.work, { recursive: true, force: true });
+  await browser?.close().catch(() => {});
+  const work = owned.work;
   owned.work = undefined;
+  if (work) rmSync(work, { recursive: true, force: true, maxRetries: 5 });
+}
+
+/**
+ * Copies the built window to `to`, again until the copy is whole (index.html and every asset
+ * it names): a build running elsewhere in this tree empties out/renderer for a moment.
+ */
+async function copyBuiltWindow(from, to) {
+  for (let attempt = 1; ; attempt++) {
+    rmSync(to, { recursive: true, force: true });
+    try {
+      cpSync(from, to, { recursive: true });
+      const html = readFileSync(join(to, 'index.html'), 'utf8');
+      const assets = [...html.matchAll(/(?:src|href)="\.?\/?(assets\/[^"]+)"/g)].map((m) => m[1]);
+      if (assets.length > 0 && assets.every((a) => existsSync(join(to, a)))) return;
+    } catch (e) {
+      if (attempt >= 30) throw e;
+    }
+    if (attempt >= 30) throw new Error(`bench: ${from} is not a whole build; run node scripts/build.mjs`);
+    await sleep(1000);
+  }
 }
 
 function lifeboat(env, args) {
@@ -331,14 +363,22 @@ async function main() {
   ensureDebianPackages({ gpg: 'gnupg', tar: 'tar', chromium: 'chromium' });
   if (args.build) execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: PROJECT, stdio: 'inherit' });
 
-  const stop = (code) => () => void cleanup().finally(() => process.exit(code));
+  // Stopping kills serve and Chromium under the run: what then fails is no news.
+  let stoppedWith;
+  const stop = (code) => () => {
+    stoppedWith = code;
+    void cleanup().finally(() => process.exit(code));
+  };
   process.once('SIGINT', stop(130));
   process.once('SIGTERM', stop(143));
   try {
     await run(args);
+  } catch (e) {
+    if (stoppedWith === undefined) throw e;
   } finally {
     await cleanup();
   }
+  if (stoppedWith !== undefined) process.exit(stoppedWith);
 }
 
 async function run(args) {
@@ -359,7 +399,7 @@ async function run(args) {
     // first) cannot pull the files from under a run.
     LIFEBOAT_RENDERER_DIR: join(work, 'renderer'),
   };
-  cpSync(join(PROJECT, 'out', 'renderer'), env.LIFEBOAT_RENDERER_DIR, { recursive: true });
+  await copyBuiltWindow(join(PROJECT, 'out', 'renderer'), env.LIFEBOAT_RENDERER_DIR);
   for (const d of [env.HOME, env.XDG_DATA_HOME, env.XDG_CONFIG_HOME, env.LIFEBOAT_STORE]) mkdirSync(d, { recursive: true });
   mkdirSync(env.GNUPGHOME, { mode: 0o700 });
 
