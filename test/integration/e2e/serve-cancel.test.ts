@@ -96,12 +96,13 @@ describe('a Bitnobi backup through the window, canceled, then made', () => {
     await form.getByLabel('Name').fill(TARGET);
     await form.getByLabel('What it is').selectOption('bitnobi');
     await form.getByLabel('container', { exact: true }).fill(CONTAINER);
-    // Test connection saves the target, then probes it on the stored configuration.
+    // Test connection saves the target, then probes it on the stored configuration; Save (with
+    // ssh left empty: this machine's Docker) closes the form.
     await form.getByRole('button', { name: 'Test connection' }).click();
     await expect.poll(() => form.getByRole('status').count(), { timeout: 30_000 }).toBe(1);
     await expect.poll(() => form.getByRole('status').innerText(), { timeout: 30_000 }).toBe('Connected: running, 1.4.2.');
     await shot('target-form');
-    await form.getByRole('button', { name: 'Close' }).click();
+    await form.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => form.count()).toBe(0);
 
     const item = page.locator(`li.target[data-target="${TARGET}"]`);
