@@ -29,13 +29,16 @@ const OPEN = 1;
 
 export const LOST_MESSAGE =
   'The connection to `lifeboat serve` is lost; reconnecting. If the server was restarted, open the new URL it printed.';
+export const REFUSED_MESSAGE =
+  '`lifeboat serve` no longer accepts this page: it was restarted with a new access token. Open the new URL it printed.';
 
 /**
  * `connecting`: the first connection is being made (calls wait for it). `connected`: calls go
  * through. `lost`: the connection dropped or stopped answering; calls fail at once as
- * 'unreachable' while the bridge reconnects with backoff.
+ * 'unreachable' while the bridge reconnects with backoff. `refused`: the server answers again but
+ * turns this page's token away (it was restarted without --token-file); only a new URL helps.
  */
-export type ConnectionState = 'connecting' | 'connected' | 'lost';
+export type ConnectionState = 'connecting' | 'connected' | 'lost' | 'refused';
 
 /** The bridge's connection, for the window to show and to catch up after a drop. */
 export interface BridgeConnection {
@@ -115,6 +118,7 @@ export function createWsBridge(url: string, options: WsBridgeOptions = {}): WsBr
   let retryMs = FIRST_RETRY_MS;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let disposed = false;
+  let probing = false;
   let nextId = 1;
   let nextPing = 1;
   const pending = new Map<number, Pending>();
@@ -153,12 +157,33 @@ export function createWsBridge(url: string, options: WsBridgeOptions = {}): WsBr
         // Already closing; its close event is ignored either way.
       }
     }
-    setState('lost');
+    // A refused page stays refused while its attempts keep failing; the probe may lift it.
+    if (state !== 'refused') setState('lost');
+    if (!l.opened) probeRefusal();
     failAll();
     for (const send of waitingForOpen.splice(0)) send();
     if (disposed) return;
     retryTimer = setTimeout(connect, retryMs);
     retryMs = Math.min(retryMs * 2, LAST_RETRY_MS);
+  };
+
+  /**
+   * A browser hides why a WebSocket failed; a plain request shows whether the server is up and
+   * refuses the page's cookie (401) or accepts it.
+   */
+  const probeRefusal = (): void => {
+    if (probing || disposed || typeof fetch !== 'function') return;
+    probing = true;
+    const page = new URL(url);
+    page.protocol = page.protocol === 'wss:' ? 'https:' : 'http:';
+    page.pathname = '/';
+    fetch(page.href, { method: 'HEAD', cache: 'no-store', credentials: 'same-origin', redirect: 'manual' })
+      .then((res) => {
+        if (state === 'lost' && res.status === 401) setState('refused');
+        else if (state === 'refused' && res.status !== 401) setState('lost');
+      })
+      .catch(() => undefined)
+      .finally(() => (probing = false));
   };
 
   const expectAnswer = (l: Link): void => {
@@ -184,7 +209,7 @@ export function createWsBridge(url: string, options: WsBridgeOptions = {}): WsBr
       l.deadline = undefined;
       l.pinger = setInterval(() => ping(l), heartbeatMs);
       retryMs = FIRST_RETRY_MS;
-      const wasLost = state === 'lost';
+      const wasLost = state === 'lost' || state === 'refused';
       setState('connected');
       for (const send of waitingForOpen.splice(0)) send();
       if (wasLost) for (const listener of [...reconnectListeners]) listener();
@@ -232,7 +257,7 @@ export function createWsBridge(url: string, options: WsBridgeOptions = {}): WsBr
       }
       const send = (): void => {
         const ws = link?.ws;
-        if (ws?.readyState !== OPEN || state !== 'connected') return resolve(ipcFail('unreachable', LOST_MESSAGE));
+        if (ws?.readyState !== OPEN || state !== 'connected') return resolve(ipcFail('unreachable', state === 'refused' ? REFUSED_MESSAGE : LOST_MESSAGE));
         pending.set(id, resolve);
         ws.send(text);
       };

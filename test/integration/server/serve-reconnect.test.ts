@@ -35,8 +35,18 @@ let browser: Browser;
 let page: Page;
 let problems: string[] = [];
 
-const serveArgs = (): string[] => ['--host', '127.0.0.1', '--port', String(proxy.port), '--token-file', tokenFile, '--passphrase-file', env.passFile];
-const startOurServe = (): Promise<ServeProcess> => startServe(env, serveArgs(), { LIFEBOAT_SERVE_HEARTBEAT_MS: HEARTBEAT_MS });
+const serveArgs = (keepToken: boolean): string[] => [
+  '--host',
+  '127.0.0.1',
+  '--port',
+  String(proxy.port),
+  '--passphrase-file',
+  env.passFile,
+  ...(keepToken ? ['--token-file', tokenFile] : []),
+];
+const startOurServe = (keepToken = true): Promise<ServeProcess> => startServe(env, serveArgs(keepToken), { LIFEBOAT_SERVE_HEARTBEAT_MS: HEARTBEAT_MS });
+/** The printed URL, through the relay. */
+const relayed = (printed: string): string => `http://[::1]:${proxy.port}/?token=${new URL(printed).searchParams.get('token')}`;
 
 /** A call from the page, as its stores make them. */
 const pluginsListFromPage = (): Promise<IpcResult<unknown>> =>
@@ -86,8 +96,7 @@ beforeAll(async () => {
   proxy = await startFreezableProxy('::1', '127.0.0.1');
   served = await startOurServe();
   ({ browser, page, problems } = await openChromium());
-  const token = new URL(served.url).searchParams.get('token');
-  await page.goto(`http://[::1]:${proxy.port}/?token=${token}`);
+  await page.goto(relayed(served.url));
 });
 
 afterAll(async () => {
@@ -142,8 +151,22 @@ describe('the window over lifeboat serve, when the connection dies', () => {
     await expect.poll(async () => (await page.locator('li').allInnerTexts()).some((t) => t.includes('juju-client · version'))).toBe(true);
   });
 
+  it('serve restarted without the token file: the page says to open the new URL, which works', async () => {
+    expect(await served!.stop()).toBe(0);
+    served = await startOurServe(false);
+    const refused = page.getByRole('status').filter({ hasText: 'Lifeboat was restarted: open the new URL it printed.' });
+    await expect.poll(() => refused.isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await pluginsListFromPage()).toMatchObject({ ok: false, error: { code: 'unreachable', message: expect.stringContaining('new URL') } });
+    await page.screenshot({ path: join(ARTIFACTS, 'serve-connection-refused.png'), fullPage: true });
+    await page.goto(relayed(served.url));
+    await expect.poll(async () => (await pluginsListFromPage()).ok).toBe(true);
+    expect(await page.getByRole('status').innerText()).toBe('');
+  });
+
   it('raised no page errors', () => {
-    // The browser logs each failed reconnect attempt as a console error; nothing else may appear.
-    expect(problems.filter((p) => !/WebSocket connection to .* failed/.test(p))).toEqual([]);
+    // The browser logs each failed reconnect attempt and each probe of a server that is down or
+    // refuses the page (see ws-bridge.ts) as a console error; nothing else may appear.
+    const expected = /WebSocket connection to .* failed|status of 401|net::ERR_EMPTY_RESPONSE|net::ERR_CONNECTION_(REFUSED|RESET|CLOSED)/;
+    expect(problems.filter((p) => !expected.test(p))).toEqual([]);
   });
 });

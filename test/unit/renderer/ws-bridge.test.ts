@@ -7,7 +7,7 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import ConnectionBanner from '../../../src-renderer/src/components/ConnectionBanner.vue';
-import { createWsBridge, installWsBridge, LOST_MESSAGE, wsConnection, type ConnectionState, type WsBridge } from '../../../src-renderer/src/ipc/ws-bridge.js';
+import { createWsBridge, installWsBridge, LOST_MESSAGE, REFUSED_MESSAGE, wsConnection, type ConnectionState, type WsBridge } from '../../../src-renderer/src/ipc/ws-bridge.js';
 import type { IpcResult } from '../../../src-main/shared/ipc-contract.js';
 
 const HEARTBEAT_MS = 1000;
@@ -77,11 +77,20 @@ function track<T>(promise: Promise<T>): { result?: T } {
 }
 
 let made: WsBridge | undefined;
+/** What a plain request to the server answers: a status, or nothing (the server is down). */
+let pageStatus: number | undefined;
+const fetched: string[] = [];
 
 beforeEach(() => {
   FakeSocket.made = [];
+  pageStatus = undefined;
+  fetched.length = 0;
   vi.useFakeTimers();
   vi.stubGlobal('WebSocket', FakeSocket);
+  vi.stubGlobal('fetch', (href: string) => {
+    fetched.push(href);
+    return pageStatus === undefined ? Promise.reject(new TypeError('Failed to fetch')) : Promise.resolve({ status: pageStatus });
+  });
 });
 
 afterEach(() => {
@@ -204,6 +213,40 @@ describe('the WebSocket bridge', () => {
     expect(connection.state).toBe('connected');
   });
 
+  it('says so when the server is back but refuses the page (restarted with a new token), and lifts it when it lets the page in', async () => {
+    const { bridge: api, connection } = bridge();
+    const reconnected = vi.fn();
+    connection.onDidReconnect(reconnected);
+    latest().open();
+    latest().closedByServer();
+    expect(connection.state).toBe('lost');
+    // The server is down: attempts fail, and so does the plain request.
+    vi.advanceTimersByTime(250);
+    latest().closedByServer();
+    await flushPromises();
+    expect(fetched).toEqual(['http://serve.test/']);
+    expect(connection.state).toBe('lost');
+
+    // Up again with a new token: the socket is refused (the browser says only that it closed).
+    pageStatus = 401;
+    vi.advanceTimersByTime(500);
+    latest().closedByServer();
+    await flushPromises();
+    expect(connection.state).toBe('refused');
+    expect(await api.pluginsList()).toEqual({ ok: false, error: { code: 'unreachable', message: REFUSED_MESSAGE } });
+    vi.advanceTimersByTime(1000);
+    latest().closedByServer();
+    await flushPromises();
+    expect(connection.state).toBe('refused');
+
+    // Restarted with the old token after all: the next attempt opens.
+    pageStatus = 200;
+    vi.advanceTimersByTime(2000);
+    latest().open();
+    expect(connection.state).toBe('connected');
+    expect(reconnected).toHaveBeenCalledTimes(1);
+  });
+
   it('reconnects after the server closes the socket, and fails the calls it had', async () => {
     const { bridge: api, connection } = bridge();
     const reconnected = vi.fn();
@@ -266,6 +309,15 @@ describe('the connection banner', () => {
     latest().open();
     await flushPromises();
     expect(status.text()).toBe('');
+
+    // Dropped, then turned away: the operator is told to open the new URL.
+    latest().closedByServer();
+    pageStatus = 401;
+    vi.advanceTimersByTime(250);
+    latest().closedByServer();
+    await flushPromises();
+    expect(status.text()).toContain('Lifeboat was restarted: open the new URL it printed.');
+    expect(status.text()).not.toContain('reconnecting');
     wrapper.unmount();
   });
 });
