@@ -30,7 +30,8 @@ Usage: lifeboat COMMAND [options]
                                            (--dry-run: print the plan, change nothing)
   import FILE                              add an archive made by the targets' own tools
   serve [--port N] [--host ADDR]           the window in a browser (prints a URL with a token;
-                                           listens on 127.0.0.1 unless --host says otherwise)
+                                           listens on 127.0.0.1 unless --host says otherwise;
+                                           --token-file F keeps the token across restarts)
 
 Secrets: --passphrase-file F, or LIFEBOAT_PASSPHRASE, or a prompt on a terminal;
          --recipient KEY.asc (encrypt to public keys), --identity KEY.asc (decrypt).
