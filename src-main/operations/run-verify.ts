@@ -2,6 +2,7 @@ import type { Decryption } from '../crypto/index.js';
 import { openArchive, readRecord, recordVerification, type VerifyReport } from '../archive/index.js';
 import type { PluginRegistry } from '../plugin-host/index.js';
 import { withPluginContext, type OperationContext } from './operation-context.js';
+import { formatBytes } from '../shared/format-bytes.js';
 
 export interface VerifyRequest {
   readonly archivePath: string;
@@ -60,7 +61,7 @@ export async function runVerify(req: VerifyRequest, op: OperationContext): Promi
     }
   }
   const ok = report.ok && problems.length === report.problems.length;
-  const message = ok ? `OK: ${report.entries} entries, ${report.bytes} bytes checked` : problems.join('; ');
+  const message = ok ? `OK: ${report.entries} entries, ${formatBytes(report.bytes)} checked` : problems.join('; ');
   await recordVerification(req.archivePath, { at: new Date().toISOString(), ok, message, entries: report.entries });
   (ok ? op.log.info : op.log.error)(message);
   return { ...report, ok, problems };

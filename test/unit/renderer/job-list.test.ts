@@ -62,6 +62,17 @@ describe('the jobs view', () => {
     const item = wrapper.get('[data-job="j1"]');
     expect(item.get('progress').attributes('value')).toBeUndefined();
     expect(item.text()).not.toContain('left');
+    expect(item.text()).toContain('1.0 KiB');
+  });
+
+  it('shows no byte count for a phase that has counted nothing and has no total', async () => {
+    installFakeBridge({});
+    const { pinia, wrapper } = mountJobs();
+    useJobsStore(pinia).jobs = { j1: { ...running, progress: { phase: 'Halting Bitnobi', bytesDone: 0, itemsDone: 0 } } };
+    await flushPromises();
+    const facts = wrapper.get('[data-job="j1"] .job__facts').text();
+    expect(facts).toContain('Halting Bitnobi');
+    expect(facts).not.toContain('0 B');
   });
 
   it('Cancel shows canceling… until the job ends, then lists it as finished', async () => {
