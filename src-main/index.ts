@@ -3,15 +3,17 @@
  * runner), wires them to IPC and opens the window. The only file that knows all the parts;
  * the parts know nothing of Electron.
  */
-import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   applySecurityRules,
   claimSingleInstance,
   createMainWindow,
+  createSafeStorageCipher,
   denyAllPermissions,
   focusWindow,
+  openFolderInFileManager,
   registerAppScheme,
   serveRendererFiles,
   startDesktopShell,
@@ -34,14 +36,14 @@ function resourcePath(...parts: string[]): string {
 }
 
 let mainWindow: BrowserWindow | undefined;
-let shell: DesktopShell | undefined;
+let desktop: DesktopShell | undefined;
 /** Set by the first before-quit: from then on jobs are being canceled and nothing is asked. */
 let quitting = false;
 
 function openMainWindow(): void {
   const window = createMainWindow({ preloadPath, iconPath: resourcePath('resources', 'icon.png') });
   mainWindow = window;
-  shell?.watchWindow(window);
+  desktop?.watchWindow(window);
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = undefined;
   });
@@ -57,12 +59,16 @@ async function start(): Promise<void> {
   denyAllPermissions(session.defaultSession);
   serveRendererFiles(rendererDir);
 
-  // Secrets come from the environment until the safeStorage source exists.
+  // Passphrases typed in the window are kept with safeStorage (after ready: before it, Linux
+  // cannot name its backend); the environment (LIFEBOAT_PASSPHRASE, as the CLI reads it) still
+  // answers when the window keeps none.
   const service = await createAppService({
     store: defaultStoreDir(),
     pluginsDirs: { builtin: resourcePath('plugins'), user: defaultUserPluginsDir() },
     version: app.getVersion(),
     secrets: envSecretSource(),
+    secretCipher: createSafeStorageCipher(safeStorage),
+    openFolder: openFolderInFileManager,
   });
   const removeHandlers = registerInvokeHandlers(ipcMain, service.handlers);
   const stopEvents = service.onEvent((channel, payload) => {
@@ -73,14 +79,14 @@ async function start(): Promise<void> {
     removeHandlers();
   });
   closeServiceBeforeQuit(service);
-  shell = startDesktopShell({
+  desktop = startDesktopShell({
     service,
     iconPath: resourcePath('resources', 'icon.png'),
     showWindow: showMainWindow,
     isQuitting: () => quitting,
     quit: () => app.quit(),
   });
-  app.on('will-quit', () => shell?.dispose());
+  app.on('will-quit', () => desktop?.dispose());
 
   openMainWindow();
   app.on('activate', showMainWindow);
@@ -109,7 +115,7 @@ registerAppScheme();
 applySecurityRules(app);
 
 // Until start() has run there is no service for a window to talk to; the first one opens then.
-if (!claimSingleInstance(app, () => shell && showMainWindow())) {
+if (!claimSingleInstance(app, () => desktop && showMainWindow())) {
   app.quit();
 } else {
   app.on('window-all-closed', () => {
