@@ -45,7 +45,10 @@ export function closePrompt({ activeJobs, trayAvailable, quitting }: CloseSituat
   const more = count > 5 ? `\n…and ${count - 5} more` : '';
   const cancelNote =
     'Canceling is clean: each plugin starts again whatever it stopped (a database, a service) before Lifeboat quits.';
-  const backgroundNote = trayAvailable ? ' In the background, the tray icon shows the jobs and brings the window back.' : '';
+  // Some Linux desktops accept a tray icon and never show it: starting Lifeboat again always works.
+  const backgroundNote = trayAvailable
+    ? ' In the background, the tray icon shows the jobs; click it, or start Lifeboat again, to bring the window back.'
+    : '';
   const stay = choices.findIndex((c) => c.choice === 'stay');
   return {
     title: 'Lifeboat',

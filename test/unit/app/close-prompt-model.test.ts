@@ -19,6 +19,7 @@ describe('closePrompt', () => {
     expect(prompt?.message).toBe('2 jobs are still running.');
     expect(prompt?.detail).toContain('• Back up laptop\n• Back up btcpay');
     expect(prompt?.detail).toContain('each plugin starts again whatever it stopped');
+    expect(prompt?.detail).toContain('start Lifeboat again, to bring the window back');
     expect(prompt && closeChoiceOf(prompt, prompt.defaultId)).toBe('stay');
     expect(prompt && closeChoiceOf(prompt, prompt.cancelId)).toBe('stay');
     expect(prompt && [0, 1, 2].map((i) => closeChoiceOf(prompt, i))).toEqual(['background', 'cancel-and-quit', 'stay']);
