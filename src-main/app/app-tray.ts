@@ -1,5 +1,6 @@
-import { Menu, Tray, nativeImage, type MenuItemConstructorOptions } from 'electron';
+import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeImage } from 'electron';
 import { assertNever, errorMessage } from '../shared/app-error.js';
+import { paintAlertDot } from './alert-badge.js';
 import type { TrayMenuEntry, TrayModel } from './tray-menu-model.js';
 
 export interface AppTrayOptions {
@@ -21,14 +22,17 @@ export interface AppTray {
  */
 export function createAppTray(options: AppTrayOptions): AppTray | undefined {
   let tray: Tray;
+  let icon: NativeImage;
   try {
     const size = process.platform === 'linux' ? 22 : 16;
-    const icon = nativeImage.createFromPath(options.iconPath).resize({ width: size, height: size });
+    icon = nativeImage.createFromPath(options.iconPath).resize({ width: size, height: size });
     tray = new Tray(icon);
   } catch (e) {
     console.warn(`Lifeboat: no tray icon on this desktop (${errorMessage(e)}); the window cannot hide in the background.`);
     return undefined;
   }
+  const alertIcon = withAlertDot(icon);
+  let showingAlert = false;
   // Linux trays (StatusNotifier) show only the menu: clicking the icon opens it there.
   tray.on('click', () => options.onShow());
 
@@ -36,6 +40,10 @@ export function createAppTray(options: AppTrayOptions): AppTray | undefined {
     show(model) {
       if (tray.isDestroyed()) return;
       tray.setToolTip(model.tooltip);
+      if (model.attention !== showingAlert) {
+        showingAlert = model.attention;
+        tray.setImage(showingAlert ? alertIcon : icon);
+      }
       // macOS shows a title beside the icon: the only place a failure can be flagged there without a menu.
       if (process.platform === 'darwin') tray.setTitle(model.attention ? '!' : '');
       tray.setContextMenu(Menu.buildFromTemplate(model.entries.map((entry) => menuItemFor(entry, options))));
@@ -44,6 +52,19 @@ export function createAppTray(options: AppTrayOptions): AppTray | undefined {
       if (!tray.isDestroyed()) tray.destroy();
     },
   };
+}
+
+/** The icon with a red dot: a failure the operator has not seen. The plain icon if painting fails. */
+function withAlertDot(icon: NativeImage): NativeImage {
+  try {
+    const { width, height } = icon.getSize();
+    const pixels = icon.toBitmap();
+    paintAlertDot(pixels, width, height, 'bgra');
+    return nativeImage.createFromBitmap(pixels, { width, height });
+  } catch (e) {
+    console.warn(`Lifeboat: could not draw the tray icon's failure mark (${errorMessage(e)}); the tooltip and menu still say it.`);
+    return icon;
+  }
 }
 
 function menuItemFor(entry: TrayMenuEntry, options: AppTrayOptions): MenuItemConstructorOptions {

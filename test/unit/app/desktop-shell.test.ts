@@ -17,16 +17,20 @@ const electron = vi.hoisted(() => {
   const state = {
     trayThrows: false,
     notificationsSupported: true,
-    trays: [] as { tooltip: string; menu: FakeMenuItem[]; destroyed: boolean }[],
+    trays: [] as { tooltip: string; menu: FakeMenuItem[]; destroyed: boolean; image: string }[],
     notifications: [] as { options: Record<string, unknown>; shown: boolean }[],
     dialogs: [] as Record<string, unknown>[],
     dialogAnswer: 0,
   };
   class Tray {
-    readonly record = { tooltip: '', menu: [] as FakeMenuItem[], destroyed: false };
-    constructor() {
+    readonly record = { tooltip: '', menu: [] as FakeMenuItem[], destroyed: false, image: '' };
+    constructor(image: { name: string }) {
       if (state.trayThrows) throw new Error('no StatusNotifier host');
+      this.record.image = image.name;
       state.trays.push(this.record);
+    }
+    setImage(image: { name: string }): void {
+      this.record.image = image.name;
     }
     on(): void {}
     isDestroyed(): boolean {
@@ -63,7 +67,16 @@ const electron = vi.hoisted(() => {
       Tray,
       Notification,
       Menu: { buildFromTemplate: (items: FakeMenuItem[]) => ({ items }) },
-      nativeImage: { createFromPath: () => ({ resize: () => ({}) }) },
+      nativeImage: {
+        createFromPath: () => ({
+          resize: ({ width, height }: { width: number; height: number }) => ({
+            name: 'icon',
+            getSize: () => ({ width, height }),
+            toBitmap: () => Buffer.alloc(width * height * 4),
+          }),
+        }),
+        createFromBitmap: (pixels: Buffer) => ({ name: pixels.some((b) => b !== 0) ? 'icon with a mark' : 'blank' }),
+      },
       dialog: {
         showMessageBox: (_window: unknown, options: Record<string, unknown>) => {
           state.dialogs.push(options);
@@ -176,10 +189,12 @@ describe('the tray', () => {
     s.settle();
     expect(s.tray()!.tooltip).toBe('Lifeboat — Back up laptop failed');
     expect(labels(s.tray()!.menu)[0]).toBe('Failed: Back up laptop — show Lifeboat');
+    expect(s.tray()!.image).toBe('icon with a mark');
     s.window.visible = true;
     s.window.emit('show');
     s.settle();
     expect(s.tray()!.tooltip).toBe('Lifeboat');
+    expect(s.tray()!.image).toBe('icon');
     expect(labels(s.tray()!.menu)).toEqual(['Show Lifeboat', 'Quit']);
   });
 
@@ -272,6 +287,7 @@ describe('notifications', () => {
     expect(electron.state.notifications).toEqual([]);
     expect(s.window.flashing).toBe(true);
     expect(s.tray()!.tooltip).toBe('Lifeboat — Back up laptop failed');
+    expect(s.tray()!.image).toBe('icon with a mark');
   });
 
   it('stays quiet about the jobs that quitting cancels', () => {
