@@ -11,6 +11,7 @@ import { trayModel } from './tray-menu-model.js';
 
 /** The tray menu is rebuilt at most this often, however many progress events arrive. */
 const TRAY_REFRESH_MS = 500;
+const MAX_KEPT_NOTIFICATIONS = 20;
 
 export interface DesktopShellOptions {
   readonly service: Pick<AppService, 'onEvent' | 'handlers'>;
@@ -62,6 +63,8 @@ export function startDesktopShell(options: DesktopShellOptions): DesktopShell {
       icon: options.iconPath,
     });
     shown.add(notification);
+    // Some desktops never report a notification closed: keep only the recent ones alive.
+    if (shown.size > MAX_KEPT_NOTIFICATIONS) shown.delete(shown.values().next().value as Notification);
     const forget = (): void => {
       shown.delete(notification);
     };
