@@ -92,6 +92,7 @@ function defaultAnswers(): Record<string, IpcResult<unknown>> {
     jobsVerify: { ok: true, value: { jobId: 'v1' } },
     questionsAnswer: { ok: true, value: undefined },
     settingsGet: { ok: true, value: settings },
+    secretsStatus: { ok: true, value: { backend: { kind: 'plain-text', name: 'basic_text' }, storing: true, canChange: true, file: '/home/op/.config/lifeboat/secrets.json', passphrase: { kind: 'stored' }, targetSecrets: 1 } },
     archivesManifest: { ok: true, value: manifest },
     archivesPlan: { ok: true, value: plan },
     'archivesTree:': { ok: true, value: topTree },
@@ -305,6 +306,9 @@ describe('the Lifeboat window', () => {
     await page.getByLabel('Dark').check();
     await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark');
     expect(await callsOf(page, 'settingsSet')).toEqual([{ theme: 'dark' }]);
+    // The plain-text backend is said loudly, with the switch to keep secrets only until quit.
+    await expect.poll(() => page.locator('fieldset.secrets').innerText()).toContain('No system keyring was found');
+    expect(await page.getByLabel('Keep secrets only until Lifeboat quits').isChecked()).toBe(false);
     // Headless Chromium prefers light: only the setting can make the page dark.
     expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe('rgb(21, 24, 29)');
     await page.screenshot({ path: join(ARTIFACTS, 'window-settings-dark.png'), fullPage: true });

@@ -40,9 +40,9 @@ describe('settings', () => {
     await wrapper.get('#recipients').setValue('/keys/ops.asc\n/keys/cto.asc\n');
     await wrapper.get('#concurrency').setValue('3');
     await wrapper.get('#warn-after').setValue('3');
-    await wrapper.findAll('form').at(-1)!.trigger('submit');
+    await wrapper.get('form.settings__form').trigger('submit');
     await flushPromises();
     expect(bridge.callsOf('settings:set')).toEqual([{ encryption: { kind: 'recipients', recipients: ['/keys/ops.asc', '/keys/cto.asc'] }, concurrency: 3, warnAfterDays: 3 }]);
-    expect(wrapper.get('[role=status]').text()).toBe('Saved.');
+    expect(wrapper.get('form.settings__form [role=status]').text()).toBe('Saved.');
   });
 });
