@@ -35,8 +35,11 @@ export function createSecretsService(env: SecretSource, vault?: SecretVault): Se
         unreadable = e;
       }
       const fromEnv = await env.passphrase(purpose, archive);
-      if (fromEnv === undefined && unreadable !== undefined) throw unreadable;
-      return fromEnv;
+      if (fromEnv !== undefined) return fromEnv;
+      if (unreadable !== undefined) throw unreadable;
+      // Said here rather than by the caller, whose words are for the environment alone.
+      const what = purpose === 'new-archive' ? 'A new archive' : `Opening ${archive ?? 'the archive'}`;
+      throw new AppError('secret-required', `${what} needs the archive passphrase and none is set: set it in Settings, under Secrets${purpose === 'new-archive' ? " (or choose recipients' public keys as the default encryption)" : ''}.`);
     },
   };
 

@@ -115,7 +115,7 @@ describe('app service: secrets', () => {
     await saveShop(app, { dir: data });
     const refused = await app.backup('shop');
     expect(refused.state).toBe('failed');
-    expect(refused.error?.message).toMatch(/needs the archive passphrase/);
+    expect(refused.error).toEqual({ code: 'secret-required', message: expect.stringMatching(/^A new archive needs the archive passphrase and none is set: set it in Settings, under Secrets/) });
 
     expect(await app.ok('secrets:setPassphrase', { passphrase: PASSPHRASE })).toMatchObject({ passphrase: { kind: 'stored' }, storing: true });
     const onDisk = await readFile(secretsFile(), 'utf8');
@@ -142,6 +142,7 @@ describe('app service: secrets', () => {
     expect(status).toMatchObject({ storing: false, passphrase: { kind: 'memory' } });
     expect(status).not.toHaveProperty('file');
     await saveShop(app);
+    await app.ok('targets:save', { name: 'plain', plugin: 'dropin-secret', options: { dir: data } });
     expect(await readdir(join(dir, 'config'))).toEqual(['config.yaml']);
     expect(await readFile(configPath, 'utf8')).toMatch(/storeSecrets: false/);
     expect((await app.backup('shop')).state).toBe('succeeded');
@@ -149,6 +150,7 @@ describe('app service: secrets', () => {
     await app.service.close();
     const again = await start({ cipher: fakeCipher('basic_text', key) });
     expect(await again.ok('secrets:status')).toEqual({ backend: { kind: 'plain-text', name: 'basic_text' }, storing: false, canChange: true, targetSecrets: 0 });
+    expect((await again.backup('plain')).error?.message).toMatch(/set it in Settings, under Secrets/);
     const probe = await again.call('targets:probe', { name: 'shop' });
     expect(probe).toMatchObject({ ok: false, error: { code: 'secret-required', message: expect.stringMatching(/Option "token" of target "shop" is not kept any more .* Edit the target and type it again/) } });
   });
