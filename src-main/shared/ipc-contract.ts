@@ -96,7 +96,7 @@ export interface InvokeChannels {
   'secrets:status': { request: void; response: SecretsStatus };
   /** Keeps the archive passphrase (stored or until quit, as the status says). Refused in `lifeboat serve`. */
   'secrets:setPassphrase': { request: { readonly passphrase: string }; response: SecretsStatus };
-  /** Forgets the kept archive passphrase, on disk and in memory (one from the environment stays). */
+  /** Forgets the kept archive passphrase, on disk and in memory (one from the environment stays). Refused in `lifeboat serve`. */
   'secrets:forgetPassphrase': { request: void; response: SecretsStatus };
   /**
    * `storing: false` keeps the window's secrets only until Lifeboat quits and removes them
