@@ -17,7 +17,7 @@ export async function openPluginsFolder(dir: string, openFolder: FolderOpener | 
   if (!openFolder) {
     throw new AppError(
       'usage',
-      `Lifeboat cannot open folders from this window (it is served by \`lifeboat serve\`). Open ${dir} on the machine running Lifeboat and put each drop-in plugin in a folder of its own there, then restart Lifeboat.`,
+      `Lifeboat cannot open folders from this window (it is served by lifeboat serve). Open ${dir} on the machine running Lifeboat and put each drop-in plugin in a folder of its own there, then restart Lifeboat.`,
     );
   }
   try {

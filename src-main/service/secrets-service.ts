@@ -14,7 +14,7 @@ import type { SecretVault } from './secret-vault.js';
 export const PASSPHRASE_KEY = 'archive-passphrase';
 
 const SERVE_CANNOT_KEEP =
-  'cannot be changed from this window: `lifeboat serve` keeps no secrets. Give the passphrase when starting it, with --passphrase-file FILE, or LIFEBOAT_PASSPHRASE, or LIFEBOAT_PASSPHRASE_FILE.';
+  'cannot be changed from this window: lifeboat serve keeps no secrets. Give the passphrase when starting it, with --passphrase-file FILE, or LIFEBOAT_PASSPHRASE, or LIFEBOAT_PASSPHRASE_FILE.';
 
 export interface SecretsService extends SecretsApi {
   /** The passphrase jobs use: the one kept by the window, else the environment's. */

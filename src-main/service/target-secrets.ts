@@ -100,7 +100,7 @@ export function createTargetSecrets(registry: PluginRegistry, vault: SecretVault
         if (!vault) {
           throw new AppError(
             'secret-required',
-            `Option "${shown(path)}" of target "${target.name}" is kept by the Lifeboat desktop app, whose secret store \`lifeboat serve\` cannot read. Open the target here and type it again (it is then kept in config.yaml), or use the desktop app.`,
+            `Option "${shown(path)}" of target "${target.name}" is kept by the Lifeboat desktop app, whose secret store lifeboat serve cannot read. Open the target here and type it again (it is then kept in config.yaml), or use the desktop app.`,
           );
         }
         const kept = await vault.get(keyOf(target.name, path));

@@ -220,7 +220,7 @@ describe('app service: secrets', () => {
     expect(await app.ok('secrets:status')).toMatchObject({ passphrase: { kind: 'environment', variable: 'LIFEBOAT_PASSPHRASE' } });
     expect(await app.call('targets:probe', { name: 'shop' })).toMatchObject({
       ok: false,
-      error: { code: 'secret-required', message: expect.stringContaining('`lifeboat serve` cannot read') },
+      error: { code: 'secret-required', message: expect.stringContaining('secret store lifeboat serve cannot read') },
     });
   });
 

@@ -27,7 +27,7 @@ describe('plugins folder', () => {
 
   it('shows where the folder is when this window cannot open it', async () => {
     const { wrapper, button } = await mountWith(() => {
-      throw new FakeFailure('usage', `Lifeboat cannot open folders from this window (it is served by \`lifeboat serve\`). Open ${FOLDER} on the machine running Lifeboat.`);
+      throw new FakeFailure('usage', `Lifeboat cannot open folders from this window (it is served by lifeboat serve). Open ${FOLDER} on the machine running Lifeboat.`);
     });
     await button.trigger('click');
     await flushPromises();
