@@ -59,6 +59,21 @@ export function keepSecrets(schema: JsonSchemaObject, given: Options, previous: 
   });
 }
 
+/**
+ * The secret options sent back as `***` whose stored value is in config.yaml itself (written by
+ * `lifeboat targets add` or by hand, not by the window): they stay there, so the command line
+ * (cron) keeps reading them after the target is edited in the window.
+ */
+export function secretsLeftInConfig(schema: JsonSchemaObject, given: Options, previous: Options): Set<string> {
+  const paths = new Set<string>();
+  mapSecretOptions(schema, given, (path, value) => {
+    const before = valueAt(previous, path);
+    if (value === REDACTED_VALUE && before !== undefined && before !== null && before !== SECRET_PLACEHOLDER) paths.add(shown(path));
+    return value;
+  });
+  return paths;
+}
+
 export interface TargetSecrets {
   /** The target with its kept secrets in place of placeholders; AppError('secret-required') naming one that is gone. */
   reveal(target: TargetConfig): Promise<TargetConfig>;
@@ -67,7 +82,7 @@ export interface TargetSecrets {
    * (placeholders). Entries of its previous name, and of secrets no longer set, are removed.
    * Without a vault the options are answered as given.
    */
-  stash(target: TargetConfig, schema: JsonSchemaObject, previousName?: string): Promise<Record<string, unknown>>;
+  stash(target: TargetConfig, schema: JsonSchemaObject, previousName?: string, leftInConfig?: ReadonlySet<string>): Promise<Record<string, unknown>>;
   /** Removes every kept secret of the target. */
   forget(name: string): Promise<void>;
   /** How many target secrets the vault holds. */
@@ -114,10 +129,11 @@ export function createTargetSecrets(registry: PluginRegistry, vault: SecretVault
       }
       return { ...target, options: mapSecretOptions(schema, target.options, (path, value) => (values.has(shown(path)) ? values.get(shown(path)) : value)) };
     },
-    async stash(target, schema, previousName) {
+    async stash(target, schema, previousName, leftInConfig = new Set()) {
       if (!vault) return { ...target.options };
       const changes: Record<string, string | undefined> = {};
       const options = mapSecretOptions(schema, target.options, (path, value) => {
+        if (leftInConfig.has(shown(path))) return value;
         changes[keyOf(target.name, path)] = JSON.stringify(value);
         return SECRET_PLACEHOLDER;
       });

@@ -2,7 +2,7 @@
 import { AppError } from '../shared/app-error.js';
 import type { JsonSchemaObject } from '../plugin-host/index.js';
 import { REDACTED_VALUE, redactOptions, validateOptions } from '../plugin-host/index.js';
-import { keepSecrets } from './target-secrets.js';
+import { keepSecrets, secretsLeftInConfig } from './target-secrets.js';
 import type { TargetConfig, TargetProbe, TargetSaveRequest, TargetView } from '../shared/models/target.js';
 import { isFinished } from '../shared/models/job.js';
 import { listArchives } from '../archive/index.js';
@@ -74,11 +74,13 @@ export function createTargetsService(ctx: ServiceContext, now: () => number = Da
         }
         const schema = loaded.manifest.options;
         // `***` keeps a stored secret: from the previous options, then from the vault when it holds it.
-        const kept = keepSecrets(schema, request.options, previous?.plugin === request.plugin ? previous.options : {});
+        const before = previous?.plugin === request.plugin ? previous.options : {};
+        const kept = keepSecrets(schema, request.options, before);
         const { options } = await ctx.targetSecrets.reveal({ name: previous?.name ?? request.name, plugin: request.plugin, options: kept });
         // Throws AppError('config') naming each bad option, as a backup would; the options are stored as given (no defaults filled in).
         validateOptions(loaded.manifest, { ...options });
-        const stored = await ctx.targetSecrets.stash({ name: request.name, plugin: request.plugin, options }, schema, previous?.name);
+        // Secrets typed here go to the vault; ones config.yaml already held stay there for the command line.
+        const stored = await ctx.targetSecrets.stash({ name: request.name, plugin: request.plugin, options }, schema, previous?.name, secretsLeftInConfig(schema, request.options, before));
         saved = { name: request.name, plugin: request.plugin, options: stored };
         const targets = previous
           ? config.targets.map((t) => (t.name === previous.name ? saved! : t))

@@ -191,6 +191,20 @@ describe('app service: secrets', () => {
     expect(await readdir(join(dir, 'config'))).toEqual(['config.yaml']);
   });
 
+  it('leaves a secret written by the command line in config.yaml when the window edits its target, so cron keeps working', async () => {
+    await mkdir(join(dir, 'config'), { recursive: true });
+    await writeFile(configPath, `targets:\n  shop:\n    plugin: dropin-secret\n    options: { dir: ${data}, token: ${TOKEN}, login: { user: op, password: ${PASSWORD} } }\n`);
+    const app = await start({ cipher: fakeCipher() });
+    const view = (await app.ok('targets:list'))[0]!;
+    expect(view.options).toEqual({ dir: data, token: '***', login: { user: 'op', password: '***' } });
+    // The folder changed and the password typed anew; the token sent back as shown.
+    await app.ok('targets:save', { name: 'shop', previousName: 'shop', plugin: 'dropin-secret', options: { ...view.options, dir: join(data, '..'), login: { user: 'op', password: 'typed-in-the-window' } } });
+    const options = (await loadConfig(configPath)).targets[0]!.options;
+    expect(options).toEqual({ dir: join(data, '..'), token: TOKEN, login: { user: 'op', password: SECRET_PLACEHOLDER } });
+    expect((await app.ok('targets:probe', { name: 'shop' })).detail).toBe(`token=${TOKEN} password=typed-in-the-window`);
+    expect(await app.ok('secrets:status')).toMatchObject({ targetSecrets: 1 });
+  });
+
   it('in serve mode keeps nothing, says where the passphrase comes from, and leaves config.yaml targets as they were', async () => {
     const passFile = join(dir, 'pass');
     await writeFile(passFile, `${PASSPHRASE}\n`);
