@@ -50,6 +50,7 @@ describe('settings: secrets', () => {
     expect(section().get('[data-test=storing]').text()).toContain(`written, encrypted, to ${FILE}`);
     expect(section().get('[data-test=passphrase-origin]').text()).toMatch(/None is set/);
     expect((section().get('input[name=keep-until-quit]').element as HTMLInputElement).checked).toBe(false);
+    expect(section().text()).toContain('cannot read secrets kept here: give it the passphrase with --passphrase-file');
 
     await section().get('#new-passphrase').setValue('correct horse');
     await section().get('#new-passphrase-again').setValue('correct horse');
