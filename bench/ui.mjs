@@ -450,7 +450,7 @@ function report({ args, runs, shell, shellSearch, progress, entryCount, deepPath
   const cpus = spawnSync('nproc', { encoding: 'utf8' }).stdout.trim();
   const chromiumVersion = spawnSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).stdout.trim();
 
-  console.log(`\n#### Window benchmark: juju-client archive of ${entryCount} entries, ${args.runs} runs, ${cpus} CPUs, Node ${process.version}, ${chromiumVersion}\n`);
+  console.log(`\n#### Window benchmark: juju-client archive of ${entryCount} entries, ${args.runs} run${args.runs === 1 ? '' : 's'}, ${cpus} CPUs, Node ${process.version}, ${chromiumVersion}\n`);
   console.log(`Median of the runs, worst in brackets. Load average (1 min) at the start ${loadAtStart.toFixed(1)}, at the end ${loadavg()[0].toFixed(1)}.\n`);
   console.log('| metric | Lifeboat | shell tools | goal | met? |');
   console.log('|---|---:|---:|---:|:---:|');
