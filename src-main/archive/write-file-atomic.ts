@@ -9,6 +9,9 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
   const partial = path + '.partial';
   const fh = await open(partial, 'w', mode);
   try {
+    // open() applies the mode only when it creates the file: a `.partial` an interrupted run
+    // left keeps its own, so the mode is set again here.
+    await fh.chmod(mode);
     await fh.writeFile(data);
     await fh.sync();
   } catch (e) {
