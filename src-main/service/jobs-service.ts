@@ -138,7 +138,7 @@ export function createJobsService(ctx: ServiceContext): JobsService {
       return start({
         kind: 'extract',
         target: info.target,
-        title: `Extract ${request.entries.length === 1 ? request.entries[0] : `${request.entries.length} items`} from ${info.fileName}`,
+        title: `Extract ${request.entries.length === 1 ? request.entries[0] : `${request.entries.length} items`} from ${info.fileName} to ${destination}`,
         archivePath,
         run: async (job) => {
           const decryption = await ctx.decryptionFor(archivePath);

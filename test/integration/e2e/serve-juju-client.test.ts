@@ -215,7 +215,8 @@ describe('the juju-client scenario through lifeboat serve', () => {
     await extract.getByRole('button', { name: 'Extract' }).click();
     await expect.poll(() => extract.getByRole('status').allInnerTexts(), UI).toEqual(['Extract started: follow it in Jobs.']);
 
-    expect(await finishedState(`Extract ${entry} from ${archiveFile.split('/').pop()}`)).toBe('succeeded');
+    // The finished job says where the files went.
+    expect(await finishedState(`Extract ${entry} from ${archiveFile.split('/').pop()} to ${destination}`)).toBe('succeeded');
     const extracted = await readFile(join(destination, entry));
     expect(extracted.equals(await readFile(join(jujuDir, 'ssh', 'juju_id_rsa')))).toBe(true);
     // Only what was chosen is extracted.
