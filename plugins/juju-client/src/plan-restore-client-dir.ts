@@ -6,6 +6,7 @@
 import type { ManifestEntry, RestoreContext, RestorePlan } from '../../../src-main/plugin-host/plugin-api.js';
 import { detectLayout, isDirectory } from './client-dir.js';
 import { asidePathFor, pathExists, restoreTargetOf } from './restore-client-dir.js';
+import { formatBytes } from '../../../src-main/shared/format-bytes.js';
 
 export async function planRestoreClientDir(ctx: RestoreContext): Promise<RestorePlan> {
   const { dir, root } = await restoreTargetOf(ctx);
@@ -31,7 +32,7 @@ export async function planRestoreClientDir(ctx: RestoreContext): Promise<Restore
   }
   const counts = [count(content.files, 'file'), count(content.folders, 'folder'), count(content.links, 'link')].filter((c) => !c.startsWith('0 '));
   steps.push(
-    `Extract ${root}/ from the archive into ${dir}: ${[...counts, count(content.bytes, 'byte')].join(', ')} (from the manifest), with their modes, mtimes and symlinks.`,
+    `Extract ${root}/ from the archive into ${dir}: ${[...counts, formatBytes(content.bytes)].join(', ')} (from the manifest), with their modes, mtimes and symlinks.`,
   );
   steps.push(`If the extraction fails, remove what it left and put the moved-aside folder back at ${dir}.`);
 

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeJujuClientDir, snapshotTree } from '../plugins/juju-client-fixture.js';
 import { createCliHome, type PassphraseCliHome } from '../plugins/cli-home.js';
 import { PROJECT_DIR, archivePathOf, output, parseJson, runLifeboat } from '../plugins/lifeboat-cli.js';
+import { formatBytes } from '../../../src-main/shared/format-bytes.js';
 
 let root: string;
 let env: PassphraseCliHome;
@@ -54,7 +55,7 @@ describe('restore --dry-run', () => {
     const folders = entries.filter((e) => e.type === 'directory').length - 1;
     const bytes = files.reduce((sum, e) => sum + (e.size ?? 0), 0);
     expect(run.stdout).toContain(
-      `3. Extract .local/share/juju/ from the archive into ${source}: ${files.length} files, ${folders} folders, 3 links, ${bytes} bytes (from the manifest)`,
+      `3. Extract .local/share/juju/ from the archive into ${source}: ${files.length} files, ${folders} folders, 3 links, ${formatBytes(bytes)} (from the manifest)`,
     );
     expect(run.stdout).toContain('a real restore first verifies the whole archive');
 
