@@ -8,18 +8,15 @@
  * partial file, and Bitnobi runs and answers again. A second backup then succeeds and its
  * archive is listed. Screenshots go to out/test-artifacts/e2e-cancel-*.png.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BITNOBI_HOME, answers, bitnobiShell, createBitnobiContainer, ensureBitnobiImages, freePort } from '../../env/docker/bitnobi-image.js';
 import { type DockerRig, startDockerRig } from '../../env/dockerd.js';
-import { ARTIFACTS, openChromium, showView as showViewOf, startServe, type ServeProcess } from '../helpers/serve.js';
+import { ARTIFACTS, openServedPage, prepareServeTest, showView as showViewOf, startServe, type ServeProcess } from '../helpers/serve.js';
 import { removeContainersNamed } from '../plugins/bitnobi/bitnobi-cli.js';
-import { createCliHome, type PassphraseCliHome } from '../plugins/cli-home.js';
-import { PROJECT_DIR } from '../plugins/lifeboat-cli.js';
+import { type PassphraseCliHome } from '../plugins/cli-home.js';
 
 const PASSPHRASE = 'e2e cancel test passphrase';
 /** Containers of this test only: other tests' Bitnobi stand-ins have other prefixes. */
@@ -60,13 +57,10 @@ async function storeFiles(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: PROJECT_DIR, stdio: 'inherit' });
-  await mkdir(ARTIFACTS, { recursive: true });
+  ({ root, home } = await prepareServeTest('e2e-cancel', PASSPHRASE));
   rig = await startDockerRig();
   const images = await ensureBitnobiImages(rig.docker);
   await removeContainersNamed(rig.docker, PREFIX);
-  root = await mkdtemp(join(tmpdir(), 'lbt-e2e-cancel-'));
-  home = await createCliHome(root, PASSPHRASE);
   const hostBackupDir = join(root, 'bitnobiBackup');
   await mkdir(hostBackupDir);
   await createBitnobiContainer(rig.docker, { name: CONTAINER, image: images.v1, hostBackupDir, hostPorts: { web: await freePort(), jupyter: await freePort() } });
@@ -77,8 +71,7 @@ beforeAll(async () => {
   );
   // The operator's shell points DOCKER_HOST at the engine; the target form leaves dockerSocket empty.
   served = await startServe(home, ['--passphrase-file', home.passFile], { DOCKER_HOST: `unix://${rig.socketPath}` });
-  ({ browser, page, problems } = await openChromium());
-  await page.goto(served.url);
+  ({ browser, page, problems } = await openServedPage(served.url));
 });
 
 afterAll(async () => {

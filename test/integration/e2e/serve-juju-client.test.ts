@@ -6,17 +6,14 @@
  * and restore after changing the folder on disk, confirming by the target's typed name. What
  * lands on disk is checked byte for byte. Screenshots: out/test-artifacts/e2e-juju-*.png.
  */
-import { execFileSync } from 'node:child_process';
-import { access, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LifeboatBridge } from '../../../src-main/shared/ipc-contract.js';
-import { ARTIFACTS, openChromium, showView as showViewOf, startServe, type ServeProcess } from '../helpers/serve.js';
-import { createCliHome, type PassphraseCliHome } from '../plugins/cli-home.js';
+import { ARTIFACTS, closeServeTest, openServedPage, prepareServeTest, showView as showViewOf, startServe, type ServeProcess } from '../helpers/serve.js';
+import { type PassphraseCliHome } from '../plugins/cli-home.js';
 import { diffTrees, makeJujuClientDir, snapshotTree, type TreeEntry } from '../plugins/juju-client-fixture.js';
-import { PROJECT_DIR } from '../plugins/lifeboat-cli.js';
 
 const PASSPHRASE = 'e2e juju client passphrase';
 const TARGET = 'laptop';
@@ -74,24 +71,16 @@ async function openArchive(): Promise<void> {
 }
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: PROJECT_DIR, stdio: 'inherit' });
-  await mkdir(ARTIFACTS, { recursive: true });
-  root = await mkdtemp(join(tmpdir(), 'lifeboat-e2e-juju-'));
-  env = await createCliHome(root, PASSPHRASE);
+  ({ root, home: env } = await prepareServeTest('e2e-juju', PASSPHRASE));
   jujuDir = join(env.home, ROOT);
   await makeJujuClientDir(jujuDir, { smallFiles: 250, bigFileBytes: BIG_FILE_BYTES });
   original = await snapshotTree(jujuDir);
 
   served = await startServe(env, ['--passphrase-file', env.passFile]);
-  ({ browser, page, problems } = await openChromium());
-  await page.goto(served.url);
+  ({ browser, page, problems } = await openServedPage(served.url));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  if (served && served.child.exitCode === null) served.child.kill('SIGKILL');
-  if (root) await rm(root, { recursive: true, force: true });
-});
+afterAll(() => closeServeTest({ browser, served, root }));
 
 describe('the juju-client scenario through lifeboat serve', () => {
   it('adds a juju-client target through the form generated from the plugin options', async () => {

@@ -1,14 +1,16 @@
 /**
  * `lifeboat serve` as an operator runs it (the built CLI as a process, in an isolated CLI
  * home) and Debian's Chromium opening the URL it prints. Shared by the window's end-to-end
- * tests; the caller builds first (scripts/build.mjs) and closes both at the end.
+ * tests: prepareServeTest builds and makes the home, closeServeTest tidies up.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureDebianPackages } from '../../env/debian-packages.mjs';
-import type { CliHome } from '../plugins/lifeboat-cli.js';
-import { PROJECT_DIR } from '../plugins/lifeboat-cli.js';
+import { createCliHome, type PassphraseCliHome } from '../plugins/cli-home.js';
+import { PROJECT_DIR, type CliHome } from '../plugins/lifeboat-cli.js';
 
 export const ARTIFACTS = join(PROJECT_DIR, 'out', 'test-artifacts');
 
@@ -94,4 +96,26 @@ export async function openChromium(viewport = { width: 1280, height: 900 }): Pro
 export async function showView(page: Page, name: string): Promise<void> {
   const nav = page.getByRole('navigation').getByRole('link', { name }).or(page.getByRole('navigation').getByRole('button', { name }));
   if ((await nav.count()) > 0) await nav.first().click();
+}
+
+/** Builds the app and makes an isolated CLI home, with its passphrase file, in a new temp folder. */
+export async function prepareServeTest(name: string, passphrase: string): Promise<{ root: string; home: PassphraseCliHome }> {
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: PROJECT_DIR, stdio: 'inherit' });
+  await mkdir(ARTIFACTS, { recursive: true });
+  const root = await mkdtemp(join(tmpdir(), `lifeboat-${name}-`));
+  return { root, home: await createCliHome(root, passphrase) };
+}
+
+/** Debian's Chromium with the page at `url` (serve's printed URL, or a relayed one). */
+export async function openServedPage(url: string): Promise<BrowserSession> {
+  const session = await openChromium();
+  await session.page.goto(url);
+  return session;
+}
+
+/** The end of a serve test: the browser closed, serve killed if still running, the temp folder removed. */
+export async function closeServeTest(parts: { readonly browser?: Browser; readonly served?: ServeProcess; readonly root?: string }): Promise<void> {
+  await parts.browser?.close();
+  if (parts.served && parts.served.child.exitCode === null) parts.served.child.kill('SIGKILL');
+  if (parts.root) await rm(parts.root, { recursive: true, force: true });
 }

@@ -7,18 +7,16 @@
  * and shows what happened meanwhile (a backup another window ran). Then serve is restarted on
  * the same port and token file, and the page gets back in by itself.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { IpcResult, LifeboatBridge } from '../../../src-main/shared/ipc-contract.js';
 import type { JobSnapshot } from '../../../src-main/shared/models/job.js';
-import { ARTIFACTS, openChromium, showView, startServe, type ServeProcess } from '../helpers/serve.js';
-import { createCliHome, type PassphraseCliHome } from '../plugins/cli-home.js';
-import { PROJECT_DIR, output, runLifeboat } from '../plugins/lifeboat-cli.js';
+import { ARTIFACTS, closeServeTest, openServedPage, prepareServeTest, showView, startServe, type ServeProcess } from '../helpers/serve.js';
+import { type PassphraseCliHome } from '../plugins/cli-home.js';
+import { output, runLifeboat } from '../plugins/lifeboat-cli.js';
 import { startFreezableProxy, type FreezableProxy } from './freezable-proxy.js';
 
 const PASSPHRASE = 'serve reconnect test passphrase';
@@ -80,10 +78,7 @@ async function otherWindowBackup(target: string): Promise<JobSnapshot> {
 }
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: PROJECT_DIR, stdio: 'inherit' });
-  await mkdir(ARTIFACTS, { recursive: true });
-  root = await mkdtemp(join(tmpdir(), 'lifeboat-serve-reconnect-'));
-  env = await createCliHome(root, PASSPHRASE);
+  ({ root, home: env } = await prepareServeTest('serve-reconnect', PASSPHRASE));
   tokenFile = join(root, 'serve-token');
   const source = join(root, 'juju');
   await mkdir(source);
@@ -95,15 +90,12 @@ beforeAll(async () => {
   // and serve answers to both names of the loopback.
   proxy = await startFreezableProxy('::1', '127.0.0.1');
   served = await startOurServe();
-  ({ browser, page, problems } = await openChromium());
-  await page.goto(relayed(served.url));
+  ({ browser, page, problems } = await openServedPage(relayed(served.url)));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  if (served && served.child.exitCode === null) served.child.kill('SIGKILL');
   await proxy?.close();
-  if (root) await rm(root, { recursive: true, force: true });
+  await closeServeTest({ browser, served, root });
 });
 
 describe('the window over lifeboat serve, when the connection dies', () => {

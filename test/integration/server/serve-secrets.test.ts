@@ -4,15 +4,12 @@
  * the window keeps no secrets and names the passphrase file; Open plugins folder names the
  * folder to open by hand, which it made. Screenshots: out/test-artifacts/serve-secrets-*.png.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, openChromium, showView as showViewOf, startServe, type ServeProcess } from '../helpers/serve.js';
-import { createCliHome, type PassphraseCliHome } from '../plugins/cli-home.js';
-import { PROJECT_DIR } from '../plugins/lifeboat-cli.js';
+import { ARTIFACTS, closeServeTest, openServedPage, prepareServeTest, showView as showViewOf, startServe, type ServeProcess } from '../helpers/serve.js';
+import { type PassphraseCliHome } from '../plugins/cli-home.js';
 
 let root: string;
 let env: PassphraseCliHome;
@@ -24,20 +21,12 @@ let problems: string[] = [];
 const showView = (name: string): Promise<void> => showViewOf(page, name);
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: PROJECT_DIR, stdio: 'inherit' });
-  await mkdir(ARTIFACTS, { recursive: true });
-  root = await mkdtemp(join(tmpdir(), 'lifeboat-serve-secrets-'));
-  env = await createCliHome(root, 'serve secrets test passphrase');
+  ({ root, home: env } = await prepareServeTest('serve-secrets', 'serve secrets test passphrase'));
   served = await startServe(env, ['--passphrase-file', env.passFile]);
-  ({ browser, page, problems } = await openChromium());
-  await page.goto(served.url);
+  ({ browser, page, problems } = await openServedPage(served.url));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  if (served && served.child.exitCode === null) served.child.kill('SIGKILL');
-  if (root) await rm(root, { recursive: true, force: true });
-});
+afterAll(() => closeServeTest({ browser, served, root }));
 
 describe('lifeboat serve: secrets and the plugins folder', () => {
   it('Settings says the window keeps no secrets and where the passphrase comes from', async () => {

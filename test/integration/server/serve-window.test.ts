@@ -5,15 +5,14 @@
  * `lifeboat backup` made. Ctrl-C then stops the server cleanly. Screenshots of each view go to
  * out/test-artifacts/serve-*.png.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LifeboatBridge } from '../../../src-main/shared/ipc-contract.js';
-import { ARTIFACTS, openChromium, serveEnv, showView as showViewOf, startServe, type ServeProcess } from '../helpers/serve.js';
-import { createCliHome, type PassphraseCliHome } from '../plugins/cli-home.js';
+import { ARTIFACTS, closeServeTest, openServedPage, prepareServeTest, serveEnv, showView as showViewOf, startServe, type ServeProcess } from '../helpers/serve.js';
+import { type PassphraseCliHome } from '../plugins/cli-home.js';
 import { PROJECT_DIR, archivePathOf, output, runLifeboat } from '../plugins/lifeboat-cli.js';
 
 const PASSPHRASE = 'serve window test passphrase';
@@ -30,10 +29,7 @@ let problems: string[] = [];
 const showView = (name: string): Promise<void> => showViewOf(page, name);
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: PROJECT_DIR, stdio: 'inherit' });
-  await mkdir(ARTIFACTS, { recursive: true });
-  root = await mkdtemp(join(tmpdir(), 'lifeboat-serve-window-'));
-  env = await createCliHome(root, PASSPHRASE);
+  ({ root, home: env } = await prepareServeTest('serve-window', PASSPHRASE));
   const source = join(env.home, '.local', 'share', 'juju');
   await mkdir(source, { recursive: true });
   await writeFile(join(source, 'controllers.yaml'), 'controllers:\n  prod:\n    uuid: 1234\n');
@@ -43,15 +39,10 @@ beforeAll(async () => {
 
   served = await startServe(env, ['--passphrase-file', env.passFile]);
   url = served.url;
-  ({ browser, page, problems } = await openChromium());
-  await page.goto(url);
+  ({ browser, page, problems } = await openServedPage(url));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  if (served && served.child.exitCode === null) served.child.kill('SIGKILL');
-  if (root) await rm(root, { recursive: true, force: true });
-});
+afterAll(() => closeServeTest({ browser, served, root }));
 
 describe('lifeboat serve in a browser', () => {
   it('prints a loopback URL with a token, and the page drops the token from the address', () => {
