@@ -76,10 +76,10 @@ export function createTargetConnections(
     if (sshOptionsOf(options)) {
       const connection = await openSsh();
       const remoteSocketPath = socket ?? '/var/run/docker.sock';
-      client = createDockerClient({ forwardOutStreamLocal: (path) => connection.forwardOutStreamLocal(path), remoteSocketPath });
+      client = await createDockerClient({ forwardOutStreamLocal: (path) => connection.forwardOutStreamLocal(path), remoteSocketPath });
       where = `${remoteSocketPath} on ${connection.host}`;
     } else {
-      client = createDockerClient(socket ? { socketPath: socket } : {});
+      client = await createDockerClient(socket ? { socketPath: socket } : {});
       where = socket ?? process.env.DOCKER_HOST ?? '/var/run/docker.sock';
     }
     const version = await pingDocker(client, where);

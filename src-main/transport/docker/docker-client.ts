@@ -5,7 +5,7 @@
  */
 import { Agent, type ClientRequestArgs } from 'node:http';
 import type { Duplex } from 'node:stream';
-import Dockerode from 'dockerode';
+import type Dockerode from 'dockerode';
 import { AppError } from '../../shared/app-error.js';
 
 export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
@@ -24,15 +24,25 @@ export interface RemoteDockerOptions {
 
 export type DockerClientOptions = LocalDockerOptions | RemoteDockerOptions;
 
-export function createDockerClient(options: DockerClientOptions = {}): Dockerode {
+let dockerodeModule: Promise<typeof Dockerode> | undefined;
+
+/** dockerode (with its gRPC and protobuf code) is loaded at the first client: `lifeboat serve` and most commands never need it. */
+function loadDockerode(): Promise<typeof Dockerode> {
+  return (dockerodeModule ??= import('dockerode').then((m) => m.default));
+}
+
+export async function createDockerClient(options: DockerClientOptions = {}): Promise<Dockerode> {
   // Explicit host/protocol so a DOCKER_HOST=tcp:// or ssh:// in the environment, which
   // docker-modem reads on its own, cannot redirect the client.
   const common = { host: undefined, port: undefined, protocol: 'http' } as const;
   if ('forwardOutStreamLocal' in options) {
     const socketPath = options.remoteSocketPath ?? DEFAULT_DOCKER_SOCKET;
+    const Dockerode = await loadDockerode();
     return new Dockerode({ ...common, socketPath, agent: new ForwardingAgent(options.forwardOutStreamLocal, socketPath) });
   }
-  return new Dockerode({ ...common, socketPath: options.socketPath ?? socketFromEnv(process.env.DOCKER_HOST) });
+  const socketPath = options.socketPath ?? socketFromEnv(process.env.DOCKER_HOST);
+  const Dockerode = await loadDockerode();
+  return new Dockerode({ ...common, socketPath });
 }
 
 function socketFromEnv(dockerHost: string | undefined): string {

@@ -9,7 +9,7 @@ import { connect as tcpConnect } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import ssh2, { type Client, type ConnectConfig } from 'ssh2';
+import type { Client, ConnectConfig } from 'ssh2';
 import { AppError, errorMessage, throwIfAborted } from '../../shared/app-error.js';
 import { createHostKeyVerifier, type HostKeyPolicy } from './host-key-verifier.js';
 import { defaultLifeboatKnownHosts, defaultOpenSshKnownHosts, knownKeyTypes, readKnownHosts } from './known-hosts.js';
@@ -17,6 +17,15 @@ import type { ConnectSshDeps } from './ssh-connection.js';
 import { readSshConfig } from './ssh-config.js';
 import { createSshLink, type SshLink } from './ssh-link.js';
 import { resolveSshTarget, type ResolvedSshTarget, type SshTarget } from './ssh-target.js';
+
+type Ssh2 = typeof import('ssh2').default;
+
+let ssh2Module: Promise<Ssh2> | undefined;
+
+/** ssh2 is loaded at the first connection: `lifeboat serve` and most commands never need it. */
+function loadSsh2(): Promise<Ssh2> {
+  return (ssh2Module ??= import('ssh2').then((m) => m.default));
+}
 
 const DEFAULT_TIMEOUT_MS = 20_000;
 const DEFAULT_KEEPALIVE_MS = 5_000;
@@ -33,6 +42,7 @@ interface Credentials {
 
 export async function openSshLink(target: SshTarget, deps: ConnectSshDeps): Promise<{ link: SshLink; close(): Promise<void> }> {
   throwIfAborted(deps.signal);
+  const ssh2 = await loadSsh2();
   const resolved = resolveSshTarget(target, await readSshConfig(deps.sshConfigFile), deps.env);
   const lifeboatKnownHosts = deps.lifeboatKnownHosts ?? defaultLifeboatKnownHosts();
   const entries = await readKnownHosts([...(deps.knownHostsFiles ?? defaultOpenSshKnownHosts()), lifeboatKnownHosts]);
@@ -49,8 +59,8 @@ export async function openSshLink(target: SshTarget, deps: ConnectSshDeps): Prom
       const sock = previous === undefined
         ? await openTcp(hop, timeoutMs, deps.signal)
         : await forwardThrough(previous, hops[i - 1] as ResolvedSshTarget, hop);
-      const credentials = await credentialsFor(hop, isTarget ? target : {}, agent);
-      const client = await handshake(hop, sock, credentials, {
+      const credentials = await credentialsFor(ssh2, hop, isTarget ? target : {}, agent);
+      const client = await handshake(ssh2, hop, sock, credentials, {
         entries,
         lifeboatKnownHosts,
         confirm: (q) => deps.confirm(q),
@@ -138,7 +148,7 @@ function forwardThrough(jump: Client, jumpHop: ResolvedSshTarget, hop: ResolvedS
 }
 
 /** Key file (explicit, from the config, or OpenSSH's default names), password and agent for one hop. */
-async function credentialsFor(hop: ResolvedSshTarget, target: Partial<SshTarget>, agent: string | undefined): Promise<Credentials> {
+async function credentialsFor(ssh2: Ssh2, hop: ResolvedSshTarget, target: Partial<SshTarget>, agent: string | undefined): Promise<Credentials> {
   const explicit = hop.identityFiles.length > 0;
   const candidates = explicit ? hop.identityFiles : ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((n) => join(homedir(), '.ssh', n));
   let key: { privateKey: Buffer; keyFile: string } | undefined;
@@ -176,6 +186,7 @@ async function credentialsFor(hop: ResolvedSshTarget, target: Partial<SshTarget>
 }
 
 function handshake(
+  ssh2: Ssh2,
   hop: ResolvedSshTarget,
   sock: Duplex,
   credentials: Credentials,

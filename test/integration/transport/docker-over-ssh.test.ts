@@ -101,7 +101,7 @@ describe('Docker over one SSH connection', () => {
   it('pings, lists, runs, execs, copies paths out and in, stops, and fails clearly once closed', async () => {
     const ssh = await connect();
     let forwards = 0;
-    const docker: Dockerode = createDockerClient({
+    const docker: Dockerode = await createDockerClient({
       forwardOutStreamLocal: (path) => {
         forwards++;
         return ssh.forwardOutStreamLocal(path);
@@ -159,7 +159,7 @@ describe('Docker over one SSH connection', () => {
 
   it('stops and starts only what was running, and moves a volume out and in, over the same connection', async () => {
     const ssh = await connect();
-    const docker = createDockerClient({ forwardOutStreamLocal: (p) => ssh.forwardOutStreamLocal(p), remoteSocketPath: dockerRig.socketPath });
+    const docker = await createDockerClient({ forwardOutStreamLocal: (p) => ssh.forwardOutStreamLocal(p), remoteSocketPath: dockerRig.socketPath });
     const project = `lbtssh${randomBytes(3).toString('hex')}`;
     try {
       const compose = (service: string) => ({ ...TEST_LABELS, 'com.docker.compose.project': project, 'com.docker.compose.service': service });
@@ -201,7 +201,7 @@ describe('Docker over one SSH connection', () => {
   it('fails the next call, not hangs, when the connection drops while the client is idle', async () => {
     const ssh = await connect();
     try {
-      const docker = createDockerClient({ forwardOutStreamLocal: (p) => ssh.forwardOutStreamLocal(p), remoteSocketPath: dockerRig.socketPath });
+      const docker = await createDockerClient({ forwardOutStreamLocal: (p) => ssh.forwardOutStreamLocal(p), remoteSocketPath: dockerRig.socketPath });
       expect(String(await docker.ping())).toBe('OK');
       // The ping left its channel in the client's keep-alive pool; now the server side dies.
       expect(sshRig.killTargetSessions()).toBeGreaterThan(0);
@@ -217,7 +217,7 @@ describe('Docker over one SSH connection', () => {
   it('says what to check when the remote socket cannot be opened', async () => {
     const ssh = await connect();
     try {
-      const docker = createDockerClient({ forwardOutStreamLocal: (p) => ssh.forwardOutStreamLocal(p), remoteSocketPath: '/run/lifeboat-no-such-docker.sock' });
+      const docker = await createDockerClient({ forwardOutStreamLocal: (p) => ssh.forwardOutStreamLocal(p), remoteSocketPath: '/run/lifeboat-no-such-docker.sock' });
       await expect(within(10_000, 'a ping of a missing socket', pingDocker(docker, 'the remote socket'))).rejects.toMatchObject({
         code: 'unreachable',
         message: expect.stringMatching(/\/run\/lifeboat-no-such-docker\.sock.*may the SSH user use its socket/s),

@@ -312,18 +312,18 @@ describe('a container run from a spec', () => {
 
 describe('reaching the engine', () => {
   it('names the socket and the reason when no engine answers', async () => {
-    const client = createDockerClient({ socketPath: '/run/lifeboat-no-such-docker.sock' });
+    const client = await createDockerClient({ socketPath: '/run/lifeboat-no-such-docker.sock' });
     await expect(pingDocker(client, '/run/lifeboat-no-such-docker.sock')).rejects.toMatchObject({
       code: 'unreachable',
       message: expect.stringContaining('/run/lifeboat-no-such-docker.sock: no Docker engine listens there'),
     });
-    expect(await pingDocker(createDockerClient({ socketPath: rig.socketPath }), rig.socketPath)).toMatch(/^\d+\./);
+    expect(await pingDocker(await createDockerClient({ socketPath: rig.socketPath }), rig.socketPath)).toMatch(/^\d+\./);
   });
 
 
   it('speaks to the engine through streams that are not sockets', async () => {
     let opened = 0;
-    const client = createDockerClient({
+    const client = await createDockerClient({
       remoteSocketPath: rig.socketPath,
       // Like an SSH channel: a plain Duplex without setNoDelay, setTimeout, ref...
       forwardOutStreamLocal: async (path) => {
