@@ -7,5 +7,6 @@ export * from './clock.js';
 export * from './redactor.js';
 export * from './job-log.js';
 export * from './progress-tracker.js';
+export * from './event-budget.js';
 export * from './job-runner.js';
 export * from './job-history.js';

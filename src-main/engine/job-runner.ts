@@ -2,16 +2,19 @@
  * Runs jobs (backups, restores, verifications...) with a global concurrency limit and one
  * job per target at a time, through the states queued → running → succeeded | failed, or
  * → canceling → canceled. Cancel is cooperative: the job's signal fires and the job ends
- * when its work has settled, so plugins get to restart what they stopped.
+ * when its work has settled, so plugins get to restart what they stopped. Each job's change
+ * events, state changes and progress together, stay within a budget of ten in any second.
  */
 import { randomUUID } from 'node:crypto';
-import { AppError, errorMessage, isAppError } from '../shared/app-error.js';
+import { AppError, assertNever, errorMessage, isAppError } from '../shared/app-error.js';
 import type { JobKind, JobLogLine, JobSnapshot, JobState } from '../shared/models/job.js';
 import { isFinished } from '../shared/models/job.js';
 import type { ProgressSink, ProgressSnapshot } from '../shared/models/progress.js';
 import type { Logger } from '../plugin-host/index.js';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
+import type { EventBudget } from './event-budget.js';
+import { createEventBudget } from './event-budget.js';
 import type { JobLog } from './job-log.js';
 import { createJobLog } from './job-log.js';
 import type { ProgressTracker } from './progress-tracker.js';
@@ -64,9 +67,24 @@ export interface JobRunnerOptions {
   readonly concurrency?: number;
   /** For tests: timestamps, rates and progress throttling follow this clock. */
   readonly clock?: Clock;
-  /** Minimum time between progress change events per job. Default 100 ms. */
+  /** Minimum time between progress change events per job. Default {@link PROGRESS_INTERVAL_MS}. */
   readonly progressIntervalMs?: number;
 }
+
+/**
+ * At most this many change events per job (state changes included) in any
+ * {@link JOB_EVENT_WINDOW_MS}: ten a second, as the window promises, with 125 ms to spare for
+ * delivery, which can bunch events together (a WebSocket, IPC, a busy page).
+ */
+export const JOB_EVENTS_PER_WINDOW = 10;
+export const JOB_EVENT_WINDOW_MS = 1_125;
+/** State changes that can still follow a progress event: canceling, then the final state. */
+const MAX_STATE_CHANGES_AHEAD = 2;
+/**
+ * Progress events this far apart, with the state changes that may still come, just fit the
+ * budget: steady progress (about seven a second) is never held back by it.
+ */
+export const PROGRESS_INTERVAL_MS = Math.ceil(JOB_EVENT_WINDOW_MS / (JOB_EVENTS_PER_WINDOW - MAX_STATE_CHANGES_AHEAD));
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
@@ -76,6 +94,7 @@ interface Job {
   readonly controller: AbortController;
   readonly log: JobLog;
   readonly tracker: ProgressTracker;
+  readonly budget: EventBudget;
   readonly done: Promise<JobSnapshot>;
   readonly resolveDone: (snapshot: JobSnapshot) => void;
   state: JobState;
@@ -112,6 +131,7 @@ export function createJobRunner(options: JobRunnerOptions = {}): JobRunner {
   });
 
   const notify = (job: Job): void => {
+    job.budget.record();
     const snapshot = snapshotOf(job);
     for (const listener of [...changeListeners]) {
       try {
@@ -141,8 +161,14 @@ export function createJobRunner(options: JobRunnerOptions = {}): JobRunner {
     }
   };
 
+  /** A state change carries the latest progress, so no progress event is held back behind it or spent before it. */
+  const carryProgress = (job: Job): void => {
+    const latest = job.tracker.take();
+    if (latest !== undefined) job.progress = latest;
+  };
+
   const finish = (job: Job, state: 'succeeded' | 'failed' | 'canceled', outcome: Outcome): void => {
-    job.tracker.flush();
+    carryProgress(job);
     job.tracker.dispose();
     job.state = state;
     job.finishedAt = isoNow();
@@ -207,6 +233,7 @@ export function createJobRunner(options: JobRunnerOptions = {}): JobRunner {
       return;
     }
     if (job.state === 'running') {
+      carryProgress(job);
       job.state = 'canceling';
       job.log.write('info', 'Canceling: waiting for the work to stop and undo what it did.');
       notify(job);
@@ -227,6 +254,7 @@ export function createJobRunner(options: JobRunnerOptions = {}): JobRunner {
       const done = new Promise<JobSnapshot>((resolve) => {
         resolveDone = resolve;
       });
+      const budget = createEventBudget({ clock, maxEvents: JOB_EVENTS_PER_WINDOW, windowMs: JOB_EVENT_WINDOW_MS });
       const job: Job = {
         id,
         spec: spec as JobSpec<unknown>,
@@ -246,7 +274,11 @@ export function createJobRunner(options: JobRunnerOptions = {}): JobRunner {
         }),
         tracker: createProgressTracker({
           clock,
-          ...(options.progressIntervalMs !== undefined ? { intervalMs: options.progressIntervalMs } : {}),
+          intervalMs: options.progressIntervalMs ?? PROGRESS_INTERVAL_MS,
+          notBefore: () => {
+            const current = jobs.get(id);
+            return budget.nextSlot(current ? stateChangesAhead(current.state) : 0);
+          },
           onChange: (progress) => {
             const current = jobs.get(id);
             if (!current || isFinished(current.state)) return;
@@ -254,6 +286,7 @@ export function createJobRunner(options: JobRunnerOptions = {}): JobRunner {
             notify(current);
           },
         }),
+        budget,
         done,
         resolveDone,
         state: 'queued',
@@ -304,6 +337,24 @@ export function createJobRunner(options: JobRunnerOptions = {}): JobRunner {
       };
     },
   } satisfies JobRunner;
+}
+
+/** How many more state changes a job in `state` may still announce. */
+function stateChangesAhead(state: JobState): number {
+  switch (state) {
+    case 'queued':
+      return 3;
+    case 'running':
+      return MAX_STATE_CHANGES_AHEAD;
+    case 'canceling':
+      return 1;
+    case 'succeeded':
+    case 'failed':
+    case 'canceled':
+      return 0;
+    default:
+      return assertNever(state);
+  }
 }
 
 /** Only plain data goes into snapshots (they cross IPC); streams or class instances stay out. */

@@ -1,7 +1,7 @@
 /**
  * Turns a job's raw progress updates into snapshots the UI and CLI show: counters, a rate
  * over the last few seconds, ETA and percent when a total is known, and change events
- * throttled to about ten a second (the first at once, the last never lost).
+ * throttled to one per interval (the first at once, the last never lost).
  */
 import type { ProgressSink, ProgressSnapshot, ProgressUpdate } from '../shared/models/progress.js';
 import type { Clock } from './clock.js';
@@ -10,8 +10,13 @@ import { systemClock } from './clock.js';
 export interface ProgressTrackerOptions {
   readonly onChange: (snapshot: ProgressSnapshot) => void;
   readonly clock?: Clock;
-  /** Minimum time between change events. */
+  /** Minimum time between change events. Default 125 ms: under ten a second even when delivery bunches them. */
   readonly intervalMs?: number;
+  /**
+   * The earliest time a change event may go out besides the interval (a job's event budget,
+   * shared with its state changes). A held change goes out then, with the latest state.
+   */
+  readonly notBefore?: () => number;
   /** Span of the sliding window the rate is computed over. */
   readonly rateWindowMs?: number;
 }
@@ -22,6 +27,11 @@ export interface ProgressTracker {
   snapshot(): ProgressSnapshot | undefined;
   /** Emit a pending change now (e.g. when the job ends). */
   flush(): void;
+  /**
+   * The latest state, delivered by the caller some other way (with a job's state change): a
+   * pending change is dropped and the interval counts from now.
+   */
+  take(): ProgressSnapshot | undefined;
   /** Stop emitting; later updates are ignored. */
   dispose(): void;
 }
@@ -37,7 +47,7 @@ const MIN_RATE_SPAN_MS = 500;
 
 export function createProgressTracker(options: ProgressTrackerOptions): ProgressTracker {
   const clock = options.clock ?? systemClock;
-  const intervalMs = options.intervalMs ?? 100;
+  const intervalMs = options.intervalMs ?? 125;
   const rateWindowMs = options.rateWindowMs ?? 5_000;
 
   let started = false;
@@ -101,26 +111,37 @@ export function createProgressTracker(options: ProgressTrackerOptions): Progress
     };
   };
 
-  const emit = (): void => {
-    pending = false;
+  const clearTimer = (): void => {
     if (timer !== undefined) {
       clock.clearTimeout(timer);
       timer = undefined;
     }
+  };
+
+  const emit = (): void => {
+    pending = false;
+    clearTimer();
     lastEmit = clock.now();
     const snap = snapshot();
     if (snap) options.onChange(snap);
   };
 
-  const changed = (): void => {
+  /** Emits now if the interval and the budget allow; otherwise one timer delivers the latest state then. */
+  const tryEmit = (): void => {
     const now = clock.now();
-    if (lastEmit === undefined || now - lastEmit >= intervalMs) {
+    const at = Math.max(lastEmit === undefined ? now : lastEmit + intervalMs, options.notBefore?.() ?? now);
+    if (at <= now) {
       emit();
       return;
     }
     pending = true;
-    // One timer per throttle window delivers the latest state, so the last update is never lost.
-    if (timer === undefined) timer = clock.setTimeout(emit, lastEmit + intervalMs - now);
+    if (timer === undefined) {
+      timer = clock.setTimeout(() => {
+        timer = undefined;
+        // The budget may have moved on meanwhile (a state change went out): ask again.
+        if (pending && !disposed) tryEmit();
+      }, at - now);
+    }
   };
 
   /** False for an update of a kind this host does not know (plugins are plain JavaScript too). */
@@ -157,18 +178,25 @@ export function createProgressTracker(options: ProgressTrackerOptions): Progress
     sink: {
       report(update) {
         if (disposed || !apply(update)) return;
-        changed();
+        tryEmit();
       },
     },
     snapshot,
     flush() {
       if (pending && !disposed) emit();
     },
+    take() {
+      const snap = snapshot();
+      if (disposed || !snap) return snap;
+      pending = false;
+      clearTimer();
+      lastEmit = clock.now();
+      return snap;
+    },
     dispose() {
       disposed = true;
       pending = false;
-      if (timer !== undefined) clock.clearTimeout(timer);
-      timer = undefined;
+      clearTimer();
     },
   };
 }

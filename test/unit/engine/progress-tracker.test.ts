@@ -3,11 +3,19 @@ import { createProgressTracker } from '../../../src-main/engine/index.js';
 import type { ProgressSnapshot } from '../../../src-main/shared/models/progress.js';
 import { createManualClock } from './manual-clock.js';
 
-function setup() {
+function setup(notBefore?: () => number) {
   const clock = createManualClock();
   const seen: ProgressSnapshot[] = [];
-  const tracker = createProgressTracker({ clock, onChange: (s) => seen.push(s) });
-  return { clock, seen, tracker, report: tracker.sink.report };
+  const times: number[] = [];
+  const tracker = createProgressTracker({
+    clock,
+    onChange: (s) => {
+      seen.push(s);
+      times.push(clock.now());
+    },
+    ...(notBefore ? { notBefore } : {}),
+  });
+  return { clock, seen, times, tracker, report: tracker.sink.report };
 }
 
 describe('progress tracker', () => {
@@ -19,7 +27,9 @@ describe('progress tracker', () => {
 
     for (let i = 1; i <= 50; i++) report({ kind: 'bytes', done: i * 10 });
     expect(seen).toHaveLength(1);
-    clock.advance(100);
+    clock.advance(124);
+    expect(seen).toHaveLength(1);
+    clock.advance(1);
     expect(seen).toHaveLength(2);
     expect(seen[1]).toMatchObject({ bytesDone: 500, percent: 50 });
 
@@ -28,17 +38,58 @@ describe('progress tracker', () => {
     expect(seen).toHaveLength(2);
   });
 
-  it('emits about ten events a second however often the work reports', () => {
-    const { clock, seen, report } = setup();
+  it('emits one event per 125 ms however often the work reports, so bunched delivery still shows under ten a second', () => {
+    const { clock, seen, times, report } = setup();
     report({ kind: 'phase', phase: 'Copying' });
     for (let ms = 0; ms < 2000; ms += 5) {
       clock.advance(5);
       report({ kind: 'bytes', done: ms * 100 });
     }
     clock.advance(200);
-    expect(seen.length).toBeGreaterThanOrEqual(19);
-    expect(seen.length).toBeLessThanOrEqual(22);
+    expect(seen.length).toBeGreaterThanOrEqual(16);
+    expect(seen.length).toBeLessThanOrEqual(18);
+    const gaps = times.slice(1).map((t, i) => t - (times[i] as number));
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(125);
     expect(seen.at(-1)?.bytesDone).toBe(1995 * 100);
+  });
+
+  it('holds a change until notBefore allows it, then delivers the latest state', () => {
+    let notBefore = 0;
+    const { clock, seen, times, report } = setup(() => notBefore);
+    const start = clock.now();
+    notBefore = start + 400;
+    report({ kind: 'phase', phase: 'Waiting for room' });
+    report({ kind: 'bytes', done: 1 });
+    clock.advance(200);
+    // The budget moves later while the change waits (a state change went out): it waits again.
+    notBefore = start + 700;
+    report({ kind: 'bytes', done: 2 });
+    clock.advance(450);
+    expect(seen).toHaveLength(0);
+    clock.advance(50);
+    expect(seen).toHaveLength(1);
+    expect(times[0]).toBe(start + 700);
+    expect(seen[0]).toMatchObject({ phase: 'Waiting for room', bytesDone: 2 });
+  });
+
+  it('take hands over the latest state for a state change to carry: the pending change is dropped and the interval starts again', () => {
+    const { clock, seen, tracker, report } = setup();
+    expect(tracker.take()).toBeUndefined();
+    report({ kind: 'phase', phase: 'P', bytesTotal: 10 });
+    report({ kind: 'bytes', done: 7 });
+    expect(tracker.take()).toMatchObject({ phase: 'P', bytesDone: 7, percent: 70 });
+    clock.advance(1000);
+    expect(seen).toHaveLength(1);
+    report({ kind: 'bytes', done: 8 });
+    expect(seen).toHaveLength(2);
+    report({ kind: 'bytes', done: 9 });
+    expect(tracker.take()?.bytesDone).toBe(9);
+    clock.advance(100);
+    report({ kind: 'bytes', done: 10 });
+    clock.advance(24);
+    expect(seen).toHaveLength(2);
+    clock.advance(1);
+    expect(seen.at(-1)?.bytesDone).toBe(10);
   });
 
   it('computes the rate over the last seconds and an ETA only when the total is known', () => {
