@@ -40,21 +40,36 @@ export interface ArchiveBrowser {
 }
 
 export function createArchiveBrowser(ctx: ServiceContext): ArchiveBrowser {
-  const cache = new Map<string, { key: string; manifest: Manifest }>();
+  // The read itself is cached, not only its result: the window asks for the manifest and the
+  // tree of an archive at once, and both must wait for one decryption of the index.
+  const cache = new Map<string, { key: string; manifest: Promise<Manifest> }>();
+
+  const readManifest = async (path: string): Promise<Manifest> => {
+    const decryption = await ctx.decryptionFor(path);
+    // An archive without its sidecar (say, copied in by hand) is read once; that writes the sidecar.
+    return (await readIndexSidecar(path, decryption)) ?? (await openArchive(path, decryption).readManifest());
+  };
 
   const manifestOf = async (requested: string): Promise<Manifest> => {
     const path = await ctx.archiveInStore(requested);
     const st = await stat(path);
     const key = `${st.size}:${st.mtimeMs}`;
     const hit = cache.get(path);
-    if (hit?.key === key) return hit.manifest;
-    const decryption = await ctx.decryptionFor(path);
-    // An archive without its sidecar (say, copied in by hand) is read once; that writes the sidecar.
-    const manifest = (await readIndexSidecar(path, decryption)) ?? (await openArchive(path, decryption).readManifest());
+    if (hit?.key === key) {
+      // Most recently used last, so the one dropped when the cache is full is the oldest in use.
+      cache.delete(path);
+      cache.set(path, hit);
+      return hit.manifest;
+    }
+    const entry = { key, manifest: readManifest(path) };
     cache.delete(path);
-    cache.set(path, { key, manifest });
+    cache.set(path, entry);
     if (cache.size > CACHED_MANIFESTS) cache.delete(cache.keys().next().value!);
-    return manifest;
+    // A failed read (no passphrase yet, a file being replaced) is tried again at the next call.
+    entry.manifest.catch(() => {
+      if (cache.get(path) === entry) cache.delete(path);
+    });
+    return entry.manifest;
   };
 
   return {
