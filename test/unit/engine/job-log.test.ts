@@ -6,10 +6,10 @@ describe('job log', () => {
   it('timestamps lines with the clock and passes them to the listener redacted', () => {
     const clock = createManualClock(Date.UTC(2026, 5, 1));
     const passed: string[] = [];
-    const log = createJobLog({ clock, secrets: ['hunter2'], onLine: (l) => passed.push(l.message) });
-    log.logger.warn('password hunter2 rejected');
+    const log = createJobLog({ clock, secrets: ['hunter2-of-mine'], onLine: (l) => passed.push(l.message) });
+    log.logger.warn('password hunter2-of-mine rejected');
     clock.advance(1500);
-    log.logger.error('again: hunter2hunter2');
+    log.logger.error('again: hunter2-of-minehunter2-of-mine');
     expect(log.lines()).toEqual([
       { at: '2026-06-01T00:00:00.000Z', level: 'warn', message: 'password *** rejected' },
       { at: '2026-06-01T00:00:01.500Z', level: 'error', message: 'again: ******' },
