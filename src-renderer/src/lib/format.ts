@@ -45,12 +45,17 @@ export function formatRate(bytesPerSecond: number): string {
   return `${formatBytes(bytesPerSecond)}/s`;
 }
 
+/** `1 file`, `2 files`; `countOf(2, 'match', 'matches')` for irregular plurals. */
+export function countOf(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
 /** How long ago an ISO time was, in the largest whole unit: `3 days ago`, `5 hours ago`. */
 export function formatAge(iso: string, now: number = Date.now()): string {
   const then = new Date(iso).getTime();
   if (Number.isNaN(then)) return iso;
   const minutes = Math.max(0, Math.floor((now - then) / 60_000));
-  const plural = (n: number, unit: string): string => `${n} ${unit}${n === 1 ? '' : 's'} ago`;
+  const plural = (n: number, unit: string): string => `${countOf(n, unit)} ago`;
   if (minutes < 1) return 'just now';
   if (minutes < 60) return plural(minutes, 'minute');
   const hours = Math.floor(minutes / 60);

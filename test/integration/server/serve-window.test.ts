@@ -70,6 +70,38 @@ describe('lifeboat serve in a browser', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'serve-archives.png'), fullPage: true });
   });
 
+  it('works from the keyboard alone: arrows through the views, Enter opens the archive, type to search, focus always visible', async () => {
+    await page.reload();
+    await page.locator('nav[aria-label="Views"]').waitFor();
+    /** Presses Tab until `target` has the focus (at most 60 times), checking the focus is drawn each time. */
+    const tabTo = async (target: ReturnType<Page['locator']>, what: string) => {
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press('Tab');
+        const focus = await page.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          if (!el || el === document.body) return undefined;
+          // A date input's focus sits on its inner month/day/year field, which Chromium highlights itself.
+          if (el instanceof HTMLInputElement && el.type === 'date') return undefined;
+          return { what: `${el.tagName.toLowerCase()} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40)}"`, outline: getComputedStyle(el).outlineStyle };
+        });
+        if (focus) expect(focus.outline, `${focus.what} has the focus but no visible outline`).not.toBe('none');
+        if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return;
+      }
+      throw new Error(`Tab never reached ${what}`);
+    };
+    await tabTo(page.locator('nav [data-view="Targets"]'), 'the Targets view button');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.locator('nav [aria-current="page"]').innerText()).toBe('Archives');
+    await tabTo(page.getByRole('button', { name: `Open ${basename(archive)}` }), 'the archive\'s Open button');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 2, name: basename(archive) }).waitFor();
+    await tabTo(page.getByLabel('Search the files'), 'the tree search');
+    await page.keyboard.type('controllers');
+    await expect.poll(() => page.getByText('1 match', { exact: false }).count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'serve-keyboard.png'), fullPage: true });
+  });
+
   it('loaded without CSP violations or errors', () => {
     expect(problems).toEqual([]);
   });
