@@ -128,6 +128,11 @@ export function createProgressTracker(options: ProgressTrackerOptions): Progress
 
   /** Emits now if the interval and the budget allow; otherwise one timer delivers the latest state then. */
   const tryEmit = (): void => {
+    // A timer is already set: it delivers this update too (plugins may report per small file).
+    if (timer !== undefined) {
+      pending = true;
+      return;
+    }
     const now = clock.now();
     const at = Math.max(lastEmit === undefined ? now : lastEmit + intervalMs, options.notBefore?.() ?? now);
     if (at <= now) {
@@ -135,13 +140,11 @@ export function createProgressTracker(options: ProgressTrackerOptions): Progress
       return;
     }
     pending = true;
-    if (timer === undefined) {
-      timer = clock.setTimeout(() => {
-        timer = undefined;
-        // The budget may have moved on meanwhile (a state change went out): ask again.
-        if (pending && !disposed) tryEmit();
-      }, at - now);
-    }
+    timer = clock.setTimeout(() => {
+      timer = undefined;
+      // The budget may have moved on meanwhile (a state change went out): ask again.
+      if (pending && !disposed) tryEmit();
+    }, at - now);
   };
 
   /** False for an update of a kind this host does not know (plugins are plain JavaScript too). */
