@@ -9,9 +9,10 @@ export const REDACTED = '***';
 /**
  * Secrets shorter than this are redacted only where they stand as a word of their own: a
  * passphrase "p" must not turn "Backing up" into "Backing u***" (garbling every line and
- * showing where the passphrase's letters are). Longer ones are redacted wherever they occur.
+ * showing where the passphrase's letters are). Longer ones are redacted wherever they occur:
+ * `mysql -phunter2` must not show a 7-character password because a letter touches it.
  */
-export const SHORT_SECRET_LENGTH = 8;
+export const SHORT_SECRET_LENGTH = 4;
 
 /** Letters, digits, combining marks and `_`: what a longer word is made of. */
 const WORD_CHAR = String.raw`[\p{L}\p{N}\p{M}_]`;
