@@ -7,7 +7,8 @@
 /** One public-key or symmetric-key session packet at the head of a message. */
 export type SessionKeyPacket =
   | { readonly kind: 'pkesk'; readonly version: number; readonly keyId: string; readonly fingerprint?: string }
-  | { readonly kind: 'skesk'; readonly version: number };
+  /** `cipher`: a v4 packet's symmetric algorithm id (RFC 4880 §5.3), in the clear. */
+  | { readonly kind: 'skesk'; readonly version: number; readonly cipher?: number };
 
 export interface MessageHead {
   readonly sessionKeyPackets: readonly SessionKeyPacket[];
@@ -95,7 +96,7 @@ export function parseMessageHead(bytes: Uint8Array): HeadResult {
     if (bytes.length < bodyStart + length) return { status: 'need-more' };
     const body = bytes.subarray(bodyStart, bodyStart + length);
     if (tag === TAG_PKESK) sessionKeyPackets.push(parsePkesk(body));
-    if (tag === TAG_SKESK) sessionKeyPackets.push({ kind: 'skesk', version: body[0] ?? 0 });
+    if (tag === TAG_SKESK) sessionKeyPackets.push(body[0] === 4 ? { kind: 'skesk', version: 4, cipher: body[1] } : { kind: 'skesk', version: body[0] ?? 0 });
     pos = bodyStart + length;
   }
 }
