@@ -1,8 +1,8 @@
 import { getSettings, setSettings } from '../ipc/api.js';
-import { errorMessage } from '../../../src-main/shared/app-error.js';
 import type { AppSettings, Theme } from '../../../src-main/shared/models/settings.js';
 import { defineStore } from 'pinia';
-import { computed, ref, watch } from 'vue';
+import { computed, watch } from 'vue';
+import { remoteValue } from '../lib/remote-value.js';
 
 /** Puts the theme on <html data-theme>; styles.css follows the system when it is `system`. */
 export function applyTheme(theme: Theme, root: HTMLElement = document.documentElement): void {
@@ -11,36 +11,18 @@ export function applyTheme(theme: Theme, root: HTMLElement = document.documentEl
 
 /** The operator's settings; the theme applies as soon as it is known or changed. */
 export const useSettingsStore = defineStore('settings', () => {
-  const settings = ref<AppSettings>();
-  const error = ref<string>();
-  const saving = ref(false);
+  const { value: settings, error, busy: saving, load, change } = remoteValue<AppSettings>();
 
   const theme = computed<Theme>(() => settings.value?.theme ?? 'system');
   watch(theme, (value) => applyTheme(value), { immediate: true });
 
-  async function load(): Promise<void> {
-    try {
-      settings.value = await getSettings();
-      error.value = undefined;
-    } catch (e) {
-      error.value = errorMessage(e);
-    }
-  }
-
-  /** Saves only what changed; main answers all settings, which replace ours. */
-  async function save(change: Partial<AppSettings>): Promise<boolean> {
-    saving.value = true;
-    try {
-      settings.value = await setSettings(change);
-      error.value = undefined;
-      return true;
-    } catch (e) {
-      error.value = errorMessage(e);
-      return false;
-    } finally {
-      saving.value = false;
-    }
-  }
-
-  return { settings, error, saving, theme, load, save };
+  return {
+    settings,
+    error,
+    saving,
+    theme,
+    load: () => load(getSettings),
+    /** Saves only what changed; main answers all settings, which replace ours. */
+    save: (changed: Partial<AppSettings>) => change(() => setSettings(changed)),
+  };
 });
