@@ -74,6 +74,16 @@ export function secretsLeftInConfig(schema: JsonSchemaObject, given: Options, pr
   return paths;
 }
 
+/** Paths of the secret options config.yaml holds as the placeholder (kept in the vault). */
+function placeholdersIn(schema: JsonSchemaObject, options: Options): Path[] {
+  const found: Path[] = [];
+  mapSecretOptions(schema, options, (path, value) => {
+    if (value === SECRET_PLACEHOLDER) found.push(path);
+    return value;
+  });
+  return found;
+}
+
 export interface TargetSecrets {
   /** The target with its kept secrets in place of placeholders; AppError('secret-required') naming one that is gone. */
   reveal(target: TargetConfig): Promise<TargetConfig>;
@@ -87,6 +97,8 @@ export interface TargetSecrets {
   forget(name: string): Promise<void>;
   /** How many target secrets the vault holds. */
   count(): Promise<number>;
+  /** The target's secret options (dotted) config.yaml leaves to the vault, which no longer holds them. */
+  missing(target: TargetConfig): Promise<string[]>;
 }
 
 export function createTargetSecrets(registry: PluginRegistry, vault: SecretVault | undefined): TargetSecrets {
@@ -104,11 +116,7 @@ export function createTargetSecrets(registry: PluginRegistry, vault: SecretVault
       const schema = schemaOf(target.plugin);
       // A target whose plugin is gone fails on the plugin, with its own message.
       if (!schema) return target;
-      const wanted: Path[] = [];
-      mapSecretOptions(schema, target.options, (path, value) => {
-        if (value === SECRET_PLACEHOLDER) wanted.push(path);
-        return value;
-      });
+      const wanted = placeholdersIn(schema, target.options);
       if (wanted.length === 0) return target;
       const values = new Map<string, unknown>();
       for (const path of wanted) {
@@ -146,6 +154,15 @@ export function createTargetSecrets(registry: PluginRegistry, vault: SecretVault
       if (!vault) return;
       const keys = await keysOf(name);
       if (keys.length > 0) await vault.update(Object.fromEntries(keys.map((k) => [k, undefined])));
+    },
+    async missing(target) {
+      const schema = schemaOf(target.plugin);
+      if (!schema) return [];
+      const gone: string[] = [];
+      for (const path of placeholdersIn(schema, target.options)) {
+        if (!vault || (await vault.get(keyOf(target.name, path))) === undefined) gone.push(shown(path));
+      }
+      return gone;
     },
     async count() {
       return vault ? (await vault.state()).keys.filter((k) => k.startsWith('target:')).length : 0;

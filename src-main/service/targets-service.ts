@@ -39,7 +39,8 @@ export function createTargetsService(ctx: ServiceContext, now: () => number = Da
     const settings = await ctx.settings();
     const archives = await listArchives(settings.store);
     const running = ctx.jobs.list().filter((j) => !isFinished(j.state));
-    return targets.map((t) => {
+    const missing = await Promise.all(targets.map((t) => ctx.targetSecrets.missing(t)));
+    return targets.map((t, i) => {
       // Newest first: the first one of the target is its last backup.
       const last = archives.find((a) => a.target === t.name);
       const schema = schemaOf(t.plugin);
@@ -53,6 +54,7 @@ export function createTargetsService(ctx: ServiceContext, now: () => number = Da
         ...(lastBackup ? { lastBackup } : {}),
         stale,
         busy: running.some((j) => j.target === t.name),
+        ...(missing[i]!.length > 0 ? { missingSecrets: missing[i] } : {}),
       };
     });
   };

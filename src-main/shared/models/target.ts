@@ -26,6 +26,11 @@ export interface TargetView {
   readonly stale: boolean;
   /** A job of this target is queued or running. */
   readonly busy: boolean;
+  /**
+   * Secret options (dotted, e.g. `ssh.password`) left to the app's secret store, which no longer
+   * holds them (kept only until Lifeboat quit, or the store was reset): type them again.
+   */
+  readonly missingSecrets?: readonly string[];
 }
 
 /** `targets:save`: a new target, or an edit (rename with previousName). */

@@ -151,6 +151,10 @@ describe('app service: secrets', () => {
     const again = await start({ cipher: fakeCipher('basic_text', key) });
     expect(await again.ok('secrets:status')).toEqual({ backend: { kind: 'plain-text', name: 'basic_text' }, storing: false, canChange: true, targetSecrets: 0 });
     expect((await again.backup('plain')).error?.message).toMatch(/set it in Settings, under Secrets/);
+    // The Targets view says which secrets are gone before anything is run.
+    const listed = await again.ok('targets:list');
+    expect(listed.find((t) => t.name === 'shop')?.missingSecrets).toEqual(['token', 'login.password']);
+    expect(listed.find((t) => t.name === 'plain')).not.toHaveProperty('missingSecrets');
     const probe = await again.call('targets:probe', { name: 'shop' });
     expect(probe).toMatchObject({ ok: false, error: { code: 'secret-required', message: expect.stringMatching(/Option "token" of target "shop" is not kept any more .* Edit the target and type it again/) } });
   });
@@ -167,6 +171,7 @@ describe('app service: secrets', () => {
     expect((await loadConfig(configPath)).targets[0]!.options).toEqual({ dir: data, token: SECRET_PLACEHOLDER, login: { user: 'op', password: SECRET_PLACEHOLDER } });
     expect((await app.ok('targets:probe', { name: 'shop' })).detail).toBe(`token=${TOKEN} password=${PASSWORD}`);
     expect(await app.ok('secrets:status')).toMatchObject({ targetSecrets: 2 });
+    expect((await app.ok('targets:list')).find((t) => t.name === 'shop')).not.toHaveProperty('missingSecrets');
 
     // Sent back as shown (***), renamed: the kept secrets follow the new name.
     await app.ok('targets:save', { name: 'shop2', previousName: 'shop', plugin: 'dropin-secret', options: saved.options });

@@ -102,4 +102,15 @@ describe('the target form', () => {
     expect(bridge.callsOf('targets:probe')).toEqual([{ name: 'shop' }]);
     expect(wrapper.get('[data-target="shop"]').text()).toContain('running · BTCPay 2.0.4');
   });
+
+  it('says which secrets the app no longer keeps, so the operator types them before the next backup', async () => {
+    installFakeBridge({ 'targets:list': () => [{ ...saved, missingSecrets: ['ssh.password'] }, { ...saved, name: 'other' }] });
+    const pinia = createTestingPinia({ createSpy: vi.fn, stubActions: false });
+    usePluginsStore(pinia).plugins = [btcpayPlugin];
+    await useTargetsStore(pinia).load();
+    const wrapper = mount(TargetList, { global: { plugins: [pinia] } });
+    await flushPromises();
+    expect(wrapper.get('[data-target="shop"]').text()).toContain('The secret ssh.password is no longer kept');
+    expect(wrapper.get('[data-target="other"]').text()).not.toContain('no longer kept');
+  });
 });
