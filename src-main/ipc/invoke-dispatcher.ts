@@ -63,7 +63,7 @@ export function createInvokeDispatcher(handlers: InvokeHandlers, options: Invoke
     try {
       return ipcOk(await runHandler(handlers, channel, args[0]));
     } catch (e) {
-      if (isAppError(e)) return ipcFail(e.code, e.message);
+      if (isAppError(e)) return ipcFail(e.code, e.message, e.fields);
       onUnexpectedError(channel, e);
       return ipcFail('internal', `"${channel}" failed unexpectedly: ${errorMessage(e)}. This is a bug; details are in the log.`);
     }

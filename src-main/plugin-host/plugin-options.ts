@@ -13,7 +13,8 @@ export const REDACTED_VALUE = '***';
 
 /**
  * Check `options` against the plugin's schema and return a copy with defaults applied.
- * Throws AppError('config') naming every bad option at once.
+ * Throws AppError('config') naming every bad option at once, in its message and, for a
+ * form, in its `fields` (each problem at the option's dotted path; list items at the list).
  */
 export function validateOptions(manifest: PluginManifest, options: Record<string, unknown>): Record<string, unknown> {
   let validate;
@@ -25,32 +26,74 @@ export function validateOptions(manifest: PluginManifest, options: Record<string
   // An option set to undefined (an unset field in a form) is an option not given.
   const copy = structuredClone(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)));
   if (validate(copy)) return copy;
-  const problems = [...new Set((validate.errors ?? []).map((err) => describeError(err, manifest.options)))];
+  const problems = (validate.errors ?? []).map((err) => describeError(err, manifest.options));
+  const byField = new Map<string, Set<string>>();
+  for (const { field, atField } of problems) byField.set(field, (byField.get(field) ?? new Set()).add(atField));
+  const fields = Object.fromEntries([...byField].map(([field, said]) => [field, [...said].join('; ')]));
   throw new AppError(
     'config',
-    `Options for plugin "${manifest.id}" are not valid: ${problems.join('; ')}. Fix the target's options and try again.`,
+    `Options for plugin "${manifest.id}" are not valid: ${[...new Set(problems.map((p) => p.inMessage))].join('; ')}. Fix the target's options and try again.`,
+    { fields },
   );
 }
 
-function describeError(err: ErrorObject, schema: JsonSchemaObject): string {
+/**
+ * One problem, said twice: in the message, naming the option (`option "exclude.0" must be
+ * string`), and at the form field it belongs to (`exclude`: `item 1 must be string`).
+ */
+interface OptionProblem {
+  /** The field's dotted path: list items belong to their list; '' is the options as a whole. */
+  readonly field: string;
+  readonly inMessage: string;
+  readonly atField: string;
+}
+
+function describeError(err: ErrorObject, schema: JsonSchemaObject): OptionProblem {
   const at = optionName(err.instancePath);
   const where = at === '' ? 'the options' : `option "${at}"`;
   const params = err.params as Record<string, unknown>;
+  const field = fieldOf(at);
+  // Said at a list's field, a problem with one of its items says which item.
+  const item = itemOf(at);
+  const subject = item === undefined ? '' : `item ${item + 1} `;
   switch (err.keyword) {
-    case 'required':
-      return `missing required option "${joinName(at, String(params.missingProperty))}"`;
+    case 'required': {
+      const name = joinName(at, String(params.missingProperty));
+      return { field: fieldOf(name), inMessage: `missing required option "${name}"`, atField: 'missing required option' };
+    }
     case 'additionalProperties': {
       const name = joinName(at, String(params.additionalProperty));
       const known = at === '' ? Object.keys(schema.properties ?? {}) : [];
-      return `unknown option "${name}"${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}`;
+      const list = known.length > 0 ? ` (known: ${known.join(', ')})` : '';
+      return { field: fieldOf(name), inMessage: `unknown option "${name}"${list}`, atField: `unknown option${list}` };
     }
-    case 'type':
-      return `${where} must be ${String(params.type).replace(/,/g, ' or ')}`;
-    case 'enum':
-      return `${where} must be one of: ${((params.allowedValues as unknown[]) ?? []).map((v) => JSON.stringify(v)).join(', ')}`;
-    default:
-      return `${where} ${err.message ?? 'is not valid'}`;
+    case 'type': {
+      const problem = `must be ${String(params.type).replace(/,/g, ' or ')}`;
+      return { field, inMessage: `${where} ${problem}`, atField: `${subject}${problem}` };
+    }
+    case 'enum': {
+      const problem = `must be one of: ${((params.allowedValues as unknown[]) ?? []).map((v) => JSON.stringify(v)).join(', ')}`;
+      return { field, inMessage: `${where} ${problem}`, atField: `${subject}${problem}` };
+    }
+    default: {
+      const problem = err.message ?? 'is not valid';
+      return { field, inMessage: `${where} ${problem}`, atField: `${subject}${problem}` };
+    }
   }
+}
+
+/** `exclude.0` → `exclude`, `hosts.2.port` → `hosts.port`: the form has one field per list. */
+function fieldOf(name: string): string {
+  return name
+    .split('.')
+    .filter((part) => !/^\d+$/.test(part))
+    .join('.');
+}
+
+/** The index of the list item `name` is in (the last one), if any. */
+function itemOf(name: string): number | undefined {
+  const indexes = name.split('.').filter((part) => /^\d+$/.test(part));
+  return indexes.length > 0 ? Number(indexes[indexes.length - 1]) : undefined;
 }
 
 /** `/paths/0` → `paths.0`: the name an operator typed. */

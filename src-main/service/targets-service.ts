@@ -65,14 +65,18 @@ export function createTargetsService(ctx: ServiceContext, now: () => number = Da
     },
     async save(request) {
       if (!TARGET_NAME_PATTERN.test(request.name)) {
-        throw new AppError('usage', `"${request.name}" is not a valid target name: use letters, digits, . _ and -, up to 64, starting with a letter or digit.`);
+        throw new AppError('usage', `"${request.name}" is not a valid target name: use letters, digits, . _ and -, up to 64, starting with a letter or digit.`, {
+          fields: { name: 'use letters, digits, . _ and -, up to 64, starting with a letter or digit' },
+        });
       }
       const loaded = ctx.registry.get(request.plugin);
       let saved: TargetConfig | undefined;
       await ctx.updateConfig(async (config) => {
         const previous = request.previousName ? targetNamed(config, request.previousName) : undefined;
         if (request.name !== request.previousName && config.targets.some((t) => t.name === request.name)) {
-          throw new AppError('usage', `A target named "${request.name}" already exists; choose another name or edit that one.`);
+          throw new AppError('usage', `A target named "${request.name}" already exists; choose another name or edit that one.`, {
+            fields: { name: `a target named "${request.name}" already exists; choose another name or edit that one` },
+          });
         }
         const schema = loaded.manifest.options;
         // `***` keeps a stored secret: from the previous options, then from the vault when it holds it.

@@ -21,14 +21,24 @@ export type AppErrorCode =
   | 'io'
   | 'declined';
 
+/**
+ * Problems with single fields of what the operator submitted, keyed by the field: a dotted
+ * option path (`ssh.host`; a list's items belong to the list, `exclude`), `name` for the
+ * target's name, `''` for the options as a whole. A form shows each at its field.
+ */
+export type FieldProblems = Readonly<Record<string, string>>;
+
 export class AppError extends Error {
   override readonly name = 'AppError';
+  /** Set when the error is about fields of a form; the message says the same for the CLI. */
+  readonly fields?: FieldProblems;
   constructor(
     readonly code: AppErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; fields?: FieldProblems },
   ) {
-    super(message, options);
+    super(message, options && 'cause' in options ? { cause: options.cause } : undefined);
+    if (options?.fields !== undefined) this.fields = options.fields;
   }
 }
 

@@ -7,7 +7,7 @@
  * Handlers never throw across the boundary: Electron keeps only an error's message, so every
  * answer is an {@link IpcResult} carrying the error's code as data.
  */
-import type { AppErrorCode } from './app-error.js';
+import type { AppErrorCode, FieldProblems } from './app-error.js';
 import type { ArchiveInfo } from './models/archive.js';
 import type {
   ArchiveExtractRequest,
@@ -173,6 +173,8 @@ export type IpcErrorCode = AppErrorCode | 'untrusted-sender' | 'unknown-channel'
 export interface IpcError {
   readonly code: IpcErrorCode;
   readonly message: string;
+  /** The problems at each field of a submitted form (see AppError's `fields`), when the error has them. */
+  readonly fields?: FieldProblems;
 }
 
 export type IpcResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: IpcError };
@@ -181,17 +183,18 @@ export function ipcOk<T>(value: T): IpcResult<T> {
   return { ok: true, value };
 }
 
-export function ipcFail(code: IpcErrorCode, message: string): IpcResult<never> {
-  return { ok: false, error: { code, message } };
+export function ipcFail(code: IpcErrorCode, message: string, fields?: FieldProblems): IpcResult<never> {
+  return { ok: false, error: fields === undefined ? { code, message } : { code, message, fields } };
 }
 
-/** Thrown on the renderer side when a call answered `ok: false`; keeps the code. */
+/** Thrown on the renderer side when a call answered `ok: false`; keeps the code and any field problems. */
 export class IpcCallError extends Error {
   override readonly name = 'IpcCallError';
   constructor(
     readonly channel: string,
     readonly code: IpcErrorCode,
     message: string,
+    readonly fields?: FieldProblems,
   ) {
     super(message);
   }
@@ -200,7 +203,7 @@ export class IpcCallError extends Error {
 /** The value of a successful answer; throws {@link IpcCallError} otherwise. */
 export function unwrapIpcResult<T>(channel: string, result: IpcResult<T>): T {
   if (result.ok) return result.value;
-  throw new IpcCallError(channel, result.error.code, result.error.message);
+  throw new IpcCallError(channel, result.error.code, result.error.message, result.error.fields);
 }
 
 /**

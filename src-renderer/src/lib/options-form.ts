@@ -1,8 +1,10 @@
 /**
  * A target's add/edit form, generated from its plugin's options schema: which fields, of what
- * kind, with their help text; turning typed values back into options; and placing main's
- * validation message ("option "ssh.host" must be string") at the field it names.
+ * kind, with their help text; turning typed values back into options; and placing the
+ * problems main reports for each field (a failed save's `fields`) at those fields.
  */
+import { errorMessage } from '../../../src-main/shared/app-error.js';
+import { IpcCallError } from '../../../src-main/shared/ipc-contract.js';
 
 /** The part of a JSON Schema property the form understands. */
 interface SchemaProperty {
@@ -143,20 +145,28 @@ export function optionsFrom(fields: readonly FormField[], values: FormValues): R
 }
 
 /**
- * Main's validation message split by the option each problem names: `{ 'ssh.host': 'missing
- * required option "ssh.host"' }`. Problems naming no option are under ''.
+ * Where to show a failed save: each of main's field problems (the error's `fields`, keyed by
+ * dotted option path or `name`) at its field; what no field of this form shows (an option
+ * the form does not have, the options as a whole) and errors without fields under `''`.
  */
-export function fieldErrorsFrom(message: string): Record<string, string> {
+export function fieldErrorsOf(error: unknown, fields: readonly FormField[]): Record<string, string> {
+  const message = errorMessage(error);
+  const problems = error instanceof IpcCallError ? error.fields : undefined;
+  if (problems === undefined) return { '': message };
+  const shown = new Set(['name', ...keysOf(fields)]);
   const out: Record<string, string> = {};
-  const listed = /are not valid: (.*?)\. Fix the target/s.exec(message);
-  const problems = listed?.[1] !== undefined ? listed[1].split('; ') : [message];
-  for (const problem of problems) {
-    const named = /option "([^"]+)"/.exec(problem);
-    // A list item's problem (`exclude.0`) belongs to the list's field; a name problem to the name.
-    const key = named?.[1]?.replace(/\.\d+(?=\.|$)/g, '') ?? (/target name|A target named/.test(problem) ? 'name' : '');
-    out[key] = out[key] ? `${out[key]}; ${problem}` : problem;
+  const elsewhere: string[] = [];
+  for (const [key, problem] of Object.entries(problems)) {
+    if (shown.has(key)) out[key] = problem;
+    else elsewhere.push(key === '' ? `The options: ${problem}` : `Option "${key}": ${problem}`);
   }
-  return out;
+  if (elsewhere.length > 0) out[''] = elsewhere.join('; ');
+  // Fields that say nothing would leave the operator with no reason at all.
+  return Object.keys(out).length > 0 ? out : { '': message };
+}
+
+function keysOf(fields: readonly FormField[]): string[] {
+  return fields.flatMap((f) => [f.key, ...keysOf(f.fields ?? [])]);
 }
 
 /** Where a target's plugin connects: its `ssh.host`, or this machine. */

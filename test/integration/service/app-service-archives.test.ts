@@ -31,12 +31,15 @@ describe('app service: targets, backup and the archive browser', () => {
     const bad = await h.call('targets:save', { name: 'laptop', plugin: 'juju-client', options: { dir: source, exclude: 'ssh' } });
     expect(bad).toMatchObject({ ok: false, error: { code: 'config' } });
     expect(!bad.ok && bad.error.message).toMatch(/"exclude"/);
+    // The same problems, by field, for the window's form.
+    expect(!bad.ok && bad.error.fields).toEqual({ exclude: 'must be array' });
     const unknown = await h.call('targets:save', { name: 'laptop', plugin: 'juju-client', options: { folder: source } });
     expect(!unknown.ok && unknown.error.message).toMatch(/unknown option "folder"/);
+    expect(!unknown.ok && Object.keys(unknown.error.fields ?? {})).toContain('folder');
     const noPlugin = await h.call('targets:save', { name: 'laptop', plugin: 'no-such-plugin', options: {} });
     expect(noPlugin).toMatchObject({ ok: false, error: { code: 'not-found' } });
     const badName = await h.call('targets:save', { name: '../etc', plugin: 'juju-client', options: {} });
-    expect(badName).toMatchObject({ ok: false, error: { code: 'usage' } });
+    expect(badName).toMatchObject({ ok: false, error: { code: 'usage', fields: { name: expect.stringMatching(/letters, digits/) } } });
     expect(await h.ok('targets:list')).toEqual([]);
   });
 
@@ -50,6 +53,7 @@ describe('app service: targets, backup and the archive browser', () => {
     expect(await readFile(h.configPath, 'utf8')).toContain('laptop:');
     const clash = await h.call('targets:save', { name: 'laptop', plugin: 'juju-client', options: { dir: source } });
     expect(!clash.ok && clash.error.message).toMatch(/already exists/);
+    expect(!clash.ok && clash.error.fields?.name).toMatch(/already exists/);
     const probe = await h.ok('targets:probe', { name: 'laptop' });
     expect(probe.reachable).toBe(true);
   });

@@ -56,6 +56,7 @@ describe('result wrapper', () => {
       fail();
     } catch (e) {
       expect(e).toMatchObject({ code: 'wrong-passphrase', message: 'The passphrase is wrong.', channel: 'archives:list' });
+      expect((e as IpcCallError).fields).toBeUndefined();
     }
   });
 });
@@ -178,6 +179,19 @@ describe('invoke dispatcher', () => {
     expect(unexpected).toEqual([]);
   });
 
+  it("carries an AppError's field problems with its code and message, so a form can place them", async () => {
+    const fields = { 'ssh.host': 'missing required option', exclude: 'item 1 must be string' };
+    setUp(async () => {
+      throw new AppError('config', 'Options for plugin "btcpay" are not valid: missing required option "ssh.host". Fix the target\'s options and try again.', { fields });
+    });
+    const result = await dispatch({ channel: 'archives:list', senderUrl: OUR_PAGE, args: [] });
+    expect(result).toMatchObject({ ok: false, error: { code: 'config', fields } });
+    // Over the WebSocket of `lifeboat serve` the answer is JSON: the fields survive it.
+    const error = catchError(() => unwrapIpcResult('archives:list', JSON.parse(JSON.stringify(result)) as typeof result));
+    expect(error).toBeInstanceOf(IpcCallError);
+    expect(error).toMatchObject({ code: 'config', fields, message: expect.stringContaining('missing required option "ssh.host"') });
+  });
+
   it('reports any other error as an internal one and hands it to the bug log', async () => {
     const bug = new TypeError("Cannot read properties of undefined (reading 'size')");
     setUp(async () => {
@@ -205,4 +219,13 @@ function depsWith(app: AppInfo, plugins: PluginLister, listArchives: (store: str
     settings: { get: notHere, set: notHere },
     secrets: { status: notHere, setPassphrase: notHere, forgetPassphrase: notHere, setStoring: notHere },
   };
+}
+
+function catchError(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected it to throw');
 }

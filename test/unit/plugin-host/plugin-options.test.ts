@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { coerceOptionStrings, redactOptions, secretValues, validateOptions } from '../../../src-main/plugin-host/index.js';
 import type { JsonSchemaObject, PluginManifest } from '../../../src-main/plugin-host/index.js';
+import type { AppError } from '../../../src-main/shared/app-error.js';
 
 const options: JsonSchemaObject = {
   type: 'object',
@@ -48,6 +49,27 @@ describe('validateOptions', () => {
     expect(message).toContain('option "port" must be integer');
     expect(message).toContain('option "mode" must be one of: "fast", "safe"');
     expect(message).toContain('option "exclude.1" must be string');
+  });
+
+  it('gives each problem to its field for a form: list items to their list, problems at one field together', () => {
+    let error: unknown;
+    try {
+      validateOptions(manifest, { prot: 22, port: 'x', mode: 'slow', exclude: ['a', 3], ports: [1, 'two', 'three'], db: { user: 7 } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: 'config' });
+    expect((error as AppError).fields).toEqual({
+      dir: 'missing required option',
+      prot: 'unknown option (known: dir, port, ratio, halt, mode, exclude, ports, sudoPassword, db)',
+      port: 'must be integer',
+      mode: 'must be one of: "fast", "safe"',
+      exclude: 'item 2 must be string',
+      ports: 'item 2 must be integer; item 3 must be integer',
+      'db.user': 'must be string',
+    });
+    // The message still says it all, for the command line.
+    expect((error as AppError).message).toContain('option "ports.2" must be integer');
   });
 
   it('never puts an option’s value in the message', () => {

@@ -20,11 +20,12 @@ export type Handlers = {
   [C in InvokeChannel]?: (request: InvokeRequest<C>) => InvokeResponse<C> | Promise<InvokeResponse<C>>;
 };
 
-/** Thrown by a handler to answer `{ ok: false, error: { code, message } }`. */
+/** Thrown by a handler to answer `{ ok: false, error: { code, message, fields? } }`. */
 export class FakeFailure extends Error {
   constructor(
     readonly code: IpcErrorCode,
     message: string,
+    readonly fields?: Readonly<Record<string, string>>,
   ) {
     super(message);
   }
@@ -48,8 +49,8 @@ export function installFakeBridge(handlers: Handlers): FakeBridge {
       try {
         return { ok: true, value: await handler(request) };
       } catch (e) {
-        const code = e instanceof FakeFailure ? e.code : 'internal';
-        return { ok: false, error: { code, message: (e as Error).message } };
+        if (!(e instanceof FakeFailure)) return { ok: false, error: { code: 'internal', message: (e as Error).message } };
+        return { ok: false, error: { code: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}) } };
       }
     };
   }

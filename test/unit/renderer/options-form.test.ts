@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sshSchema } from './fixtures.js';
-import { fieldErrorsFrom, fieldsOf, hostOf, optionsFrom, valuesFrom } from '../../../src-renderer/src/lib/options-form.js';
+import { IpcCallError } from '../../../src-main/shared/ipc-contract.js';
+import { fieldErrorsOf, fieldsOf, hostOf, optionsFrom, valuesFrom } from '../../../src-renderer/src/lib/options-form.js';
 
 
 describe('the options form from a schema', () => {
@@ -44,15 +45,34 @@ describe('the options form from a schema', () => {
     expect(optionsFrom(fields, { 'ssh.host': 'h', 'ssh.port': '22x' })).toEqual({ ssh: { host: 'h', port: '22x' } });
   });
 
-  it('places each problem of main’s message at the option it names', () => {
-    const message =
-      'Options for plugin "btcpay" are not valid: missing required option "ssh.host"; option "exclude.0" must be string; unknown option "colour" (known: ssh, exclude). Fix the target\'s options and try again.';
-    expect(fieldErrorsFrom(message)).toEqual({
-      'ssh.host': 'missing required option "ssh.host"',
-      'exclude': 'option "exclude.0" must be string',
-      'colour': 'unknown option "colour" (known: ssh, exclude)',
+  it('places each of main’s field problems at its field, and what no field shows in the form’s own line', () => {
+    const fields = fieldsOf(sshSchema);
+    const error = new IpcCallError('targets:save', 'config', 'Options for plugin "btcpay" are not valid: … Fix the target\'s options and try again.', {
+      'ssh.host': 'missing required option',
+      'exclude': 'item 1 must be string',
+      'ssh': 'unknown option "ssh.hots"',
+      'colour': 'unknown option (known: ssh, exclude)',
+      '': 'must be object',
     });
-    expect(fieldErrorsFrom('A target named "prod" already exists; choose another name or edit that one.')).toHaveProperty('name');
+    expect(fieldErrorsOf(error, fields)).toEqual({
+      'ssh.host': 'missing required option',
+      'exclude': 'item 1 must be string',
+      'ssh': 'unknown option "ssh.hots"',
+      '': 'Option "colour": unknown option (known: ssh, exclude); The options: must be object',
+    });
+    const name = new IpcCallError('targets:save', 'usage', 'A target named "prod" already exists; choose another name or edit that one.', {
+      name: 'a target named "prod" already exists; choose another name or edit that one',
+    });
+    expect(fieldErrorsOf(name, fields)).toEqual({ name: 'a target named "prod" already exists; choose another name or edit that one' });
+  });
+
+  it('shows the whole message where main named no field, whatever its wording', () => {
+    const fields = fieldsOf(sshSchema);
+    // Worded like a validation message, but without fields nothing is placed at "ssh.host".
+    const message = 'Options for plugin "btcpay" are not valid: missing required option "ssh.host". Fix the target\'s options and try again.';
+    expect(fieldErrorsOf(new IpcCallError('targets:save', 'config', message), fields)).toEqual({ '': message });
+    expect(fieldErrorsOf(new IpcCallError('targets:save', 'config', message, {}), fields)).toEqual({ '': message });
+    expect(fieldErrorsOf(new Error('The config file could not be written: disk full.'), fields)).toEqual({ '': 'The config file could not be written: disk full.' });
   });
 
   it('says where a target runs', () => {

@@ -37,10 +37,14 @@ describe('the target form', () => {
     expect(wrapper.get('#opt-stopTimeoutSeconds').attributes('placeholder')).toBe('default 30');
   });
 
-  it('shows main’s validation error at the field it names', async () => {
+  it('shows each problem main reports at its field, and one the form has no field for in its own line', async () => {
     installFakeBridge({
       'targets:save': () => {
-        throw new FakeFailure('config', 'Options for plugin "btcpay" are not valid: option "ssh.port" must be integer. Fix the target\'s options and try again.');
+        throw new FakeFailure(
+          'config',
+          'Options for plugin "btcpay" are not valid: option "ssh.port" must be integer; option "exclude.1" must be string; unknown option "colour". Fix the target\'s options and try again.',
+          { 'ssh.port': 'must be integer', exclude: 'item 2 must be string', colour: 'unknown option' },
+        );
       },
     });
     const wrapper = mountForm();
@@ -51,9 +55,46 @@ describe('the target form', () => {
     await wrapper.get('form').trigger('submit');
     await flushPromises();
     const port = wrapper.get('[data-field="ssh.port"]');
-    expect(port.get('[role=alert]').text()).toBe('option "ssh.port" must be integer');
+    expect(port.get('[role=alert]').text()).toBe('must be integer');
     expect(port.get('input').attributes('aria-invalid')).toBe('true');
+    expect(wrapper.get('[data-field="exclude"] [role=alert]').text()).toBe('item 2 must be string');
     expect(wrapper.get('[data-field="ssh.host"]').find('[role=alert]').exists()).toBe(false);
+    expect(wrapper.get('.target-form > .error[role=alert]').text()).toBe('Option "colour": unknown option');
+  });
+
+  it('shows a name main refuses at the name field, and the form stays open', async () => {
+    installFakeBridge({
+      'targets:save': () => {
+        throw new FakeFailure('usage', 'A target named "shop" already exists; choose another name or edit that one.', {
+          name: 'a target named "shop" already exists; choose another name or edit that one',
+        });
+      },
+    });
+    const wrapper = mountForm();
+    await flushPromises();
+    await wrapper.get('#target-name').setValue('shop');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    const name = wrapper.get('[data-field="name"]');
+    expect(name.get('[role=alert]').text()).toBe('a target named "shop" already exists; choose another name or edit that one');
+    expect(name.get('input').attributes('aria-invalid')).toBe('true');
+    expect(wrapper.emitted('done')).toBeUndefined();
+  });
+
+  it('shows an error that names no field in full, above the buttons', async () => {
+    installFakeBridge({
+      'targets:save': () => {
+        throw new FakeFailure('io', 'The config file /home/op/.config/lifeboat/config.yaml could not be written: disk full. Free some space and save again.');
+      },
+    });
+    const wrapper = mountForm();
+    await flushPromises();
+    await wrapper.get('#target-name').setValue('shop');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.findAll('[role=alert]').map((a) => a.text())).toEqual([
+      'The config file /home/op/.config/lifeboat/config.yaml could not be written: disk full. Free some space and save again.',
+    ]);
   });
 
   it('Test connection saves first, then probes the saved target and says what it found', async () => {
