@@ -1,5 +1,6 @@
 import type { Logger, PluginContext } from '../plugin-host/plugin-api.js';
 import type { ProgressSink } from '../shared/models/progress.js';
+import type { QuestionHostKey } from '../shared/models/question.js';
 import type { TargetConfig } from '../shared/models/target.js';
 import { createLocalMachine } from '../transport/local/index.js';
 import { createTargetConnections, type ConnectionScope } from './target-connections.js';
@@ -11,11 +12,19 @@ export interface OperationContext {
   readonly log: Logger;
 }
 
+/** What a question is, besides its text. */
+export interface ConfirmOptions {
+  /** A trust decision (a new SSH host key), which `--yes` never answers. */
+  readonly trust?: boolean;
+  /** On a host-key question: the host, fingerprint and whether the key changed, for the window to show apart. */
+  readonly hostKey?: QuestionHostKey;
+}
+
 /**
- * Asks the operator a yes/no question; the CLI prompts or honours --yes, the window shows a
- * dialog. `trust` marks a trust decision (a new SSH host key), which `--yes` never answers.
+ * Asks the operator a yes/no question; the CLI prompts or honours --yes (its question text
+ * says everything), the window shows a dialog.
  */
-export type Confirm = (question: string, options?: { readonly trust?: boolean }) => Promise<boolean>;
+export type Confirm = (question: string, options?: ConfirmOptions) => Promise<boolean>;
 
 /**
  * Runs `work` with the plugin context every operation builds the same way, and closes the

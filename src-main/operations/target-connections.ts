@@ -66,7 +66,7 @@ export function createTargetConnections(
     }
     const target = sshOptionsOf(options);
     if (!target) throw new AppError('config', 'This target has no "ssh" option, so there is no remote host to connect to. Add one (host, user...).');
-    return (ssh ??= connectSsh(target, { confirm: (question) => confirm(question, { trust: true }), log: op.log, signal: op.signal }));
+    return (ssh ??= connectSsh(target, { confirm: (question, hostKey) => confirm(question, { trust: true, hostKey }), log: op.log, signal: op.signal }));
   };
 
   const openDocker = async (): Promise<DockerEngine> => {

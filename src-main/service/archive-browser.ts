@@ -105,7 +105,7 @@ export function createArchiveBrowser(ctx: ServiceContext): ArchiveBrowser {
             archivePath,
             decryption,
             // A plan asks only trust questions (a new host key); they go to the operator like a job's.
-            confirm: (question, options) => ctx.questions.ask(`plan:${request.target}`, question, options?.trust === true, op.signal),
+            confirm: (question, options) => ctx.questions.ask(`plan:${request.target}`, question, options ?? {}, op.signal),
           },
           op,
         ),

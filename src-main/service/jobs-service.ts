@@ -45,7 +45,7 @@ export function createJobsService(ctx: ServiceContext): JobsService {
       run: async (job) => {
         await Promise.resolve();
         const id = holder.id!;
-        const confirm: Confirm = (question, options) => ctx.questions.ask(id, question, options?.trust === true, job.signal);
+        const confirm: Confirm = (question, options) => ctx.questions.ask(id, question, options ?? {}, job.signal);
         return spec.run(job, confirm, ctx.tracker.extras(id));
       },
     });

@@ -5,17 +5,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../shared/app-error.js';
-import type { JobQuestion, JobQuestionClosed } from '../shared/models/question.js';
+import type { JobQuestion, JobQuestionClosed, QuestionHostKey } from '../shared/models/question.js';
 
 export interface QuestionBroker {
-  /** Asks and waits; resolves false when `signal` fires first. */
-  ask(jobId: string, question: string, trust: boolean, signal: AbortSignal): Promise<boolean>;
+  /** Asks and waits; resolves false when `signal` fires first. `about` is what the question is besides its text. */
+  ask(jobId: string, question: string, about: QuestionAbout, signal: AbortSignal): Promise<boolean>;
   /** Throws AppError('not-found') when no such question waits (answered already, or canceled). */
   answer(id: string, yes: boolean): void;
   /** Questions still waiting, for a window that opens late. */
   pending(): JobQuestion[];
   /** Declines every waiting question (the service is closing). */
   declineAll(): void;
+}
+
+/** A trust decision (never answered by default), and on a host-key question the key as data. */
+export interface QuestionAbout {
+  readonly trust?: boolean;
+  readonly hostKey?: QuestionHostKey;
 }
 
 export interface QuestionBrokerEvents {
@@ -40,10 +46,10 @@ export function createQuestionBroker(events: QuestionBrokerEvents): QuestionBrok
   };
 
   return {
-    ask(jobId, question, trust, signal) {
+    ask(jobId, question, about, signal) {
       if (signal.aborted) return Promise.resolve(false);
       const id = randomUUID();
-      const asked: JobQuestion = { id, jobId, question, trust };
+      const asked: JobQuestion = { id, jobId, question, trust: about.trust === true, ...(about.hostKey ? { hostKey: about.hostKey } : {}) };
       return new Promise<boolean>((resolve) => {
         const onAbort = (): void => close(id, false);
         waiting.set(id, {

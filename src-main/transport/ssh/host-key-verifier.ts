@@ -5,6 +5,7 @@
  * Nothing is ever accepted silently.
  */
 import { AppError, errorMessage } from '../../shared/app-error.js';
+import type { QuestionHostKey } from '../../shared/models/question.js';
 import {
   appendKnownHost,
   checkHostKey,
@@ -19,7 +20,8 @@ export interface HostKeyPolicy {
   readonly entries: readonly KnownHostEntry[];
   /** Where accepted keys are written. */
   readonly lifeboatKnownHosts: string;
-  confirm(question: string): Promise<boolean>;
+  /** Asks the operator; `hostKey` is the same key as data, for a window to show apart. */
+  confirm(question: string, hostKey: QuestionHostKey): Promise<boolean>;
   /** Told when the handshake is waiting on the operator, so timeouts can pause. */
   onWaiting?(waiting: boolean): void;
 }
@@ -63,8 +65,10 @@ export function createHostKeyVerifier(
         policy.onWaiting?.(true);
         let yes: boolean;
         try {
+          const keyType = keyKindLabel(keyTypeOf(key));
           yes = await policy.confirm(
-            `The authenticity of host ${shown} can't be established. ${keyKindLabel(keyTypeOf(key))} key fingerprint is ${offered}. Trust it and connect?`,
+            `The authenticity of host ${shown} can't be established. ${keyType} key fingerprint is ${offered}. Trust it and connect?`,
+            { host: shown, keyType, fingerprint: offered, changed: false },
           );
         } finally {
           policy.onWaiting?.(false);

@@ -63,7 +63,7 @@ export async function openSshLink(target: SshTarget, deps: ConnectSshDeps): Prom
       const client = await handshake(ssh2, hop, sock, credentials, {
         entries,
         lifeboatKnownHosts,
-        confirm: (q) => deps.confirm(q),
+        confirm: (q, hostKey) => deps.confirm(q, hostKey),
       }, { timeoutMs, keepaliveMs: target.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_MS, signal: deps.signal });
       deps.log?.debug(`SSH: logged in to ${hop.user}@${hop.alias}${isTarget ? '' : ' (jump host)'}`);
       clients.push(client);

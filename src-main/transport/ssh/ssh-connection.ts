@@ -6,6 +6,7 @@
 import { Duplex, type Readable } from 'node:stream';
 import type { Logger } from '../../plugin-host/index.js';
 import type { ProgressSink } from '../../shared/models/progress.js';
+import type { QuestionHostKey } from '../../shared/models/question.js';
 import type { SshLink } from './ssh-link.js';
 import { execOverSsh, execStreamOverSsh } from './ssh-exec.js';
 import { downloadOverSftp, uploadOverSftp } from './sftp.js';
@@ -82,8 +83,8 @@ export interface SshConnection {
 }
 
 export interface ConnectSshDeps {
-  /** Asks the operator, e.g. whether to trust an unknown host key. */
-  confirm(question: string): Promise<boolean>;
+  /** Asks the operator whether to trust an unknown host key; `hostKey` says which, as data. */
+  confirm(question: string, hostKey: QuestionHostKey): Promise<boolean>;
   readonly log?: Logger;
   /** OpenSSH known_hosts files to trust. Default `~/.ssh/known_hosts` and `known_hosts2`. */
   readonly knownHostsFiles?: readonly string[];

@@ -5,11 +5,6 @@ import type { JobQuestion } from '../../../src-main/shared/models/question.js';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 
-/** `SHA256:…` in a host-key question, shown apart so the operator can compare it. */
-export function fingerprintIn(question: string): string | undefined {
-  return /SHA256:[A-Za-z0-9+/]+/.exec(question)?.[0];
-}
-
 /** Questions jobs wait on; the first is shown as a dialog until answered or closed by main. */
 export const useQuestionsStore = defineStore('questions', () => {
   const open = ref<readonly JobQuestion[]>([]);

@@ -13,7 +13,7 @@ import tarStream from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openArchive } from '../../../src-main/archive/index.js';
 import { createJobRunner } from '../../../src-main/engine/index.js';
-import { runBackup, runProbe, type OperationContext } from '../../../src-main/operations/index.js';
+import { runBackup, runProbe, type ConfirmOptions, type OperationContext } from '../../../src-main/operations/index.js';
 import { discoverPlugins, type PluginRegistry } from '../../../src-main/plugin-host/index.js';
 import { type DockerRig, startDockerRig, TEST_LABELS } from '../../env/dockerd.js';
 import { startSshRig, type SshRig } from '../../env/sshd.mjs';
@@ -84,8 +84,10 @@ function quietJob(): OperationContext {
 describe('ctx.ssh() and ctx.docker()', () => {
   it('refuses to connect when the operator does not trust the unknown host key', async () => {
     const questions: string[] = [];
-    const confirm = async (q: string) => {
+    const asked: ConfirmOptions[] = [];
+    const confirm = async (q: string, options?: ConfirmOptions) => {
       questions.push(q);
+      asked.push(options ?? {});
       return false;
     };
     const store = join(work, 'store-declined');
@@ -96,6 +98,8 @@ describe('ctx.ssh() and ctx.docker()', () => {
     ).rejects.toMatchObject({ code: 'declined', message: expect.stringContaining('not accepted') });
     expect(questions).toHaveLength(1);
     expect(questions[0]).toContain(sshRig.hostKeyFingerprint);
+    // A trust decision, with the key as data for the window's dialog.
+    expect(asked).toEqual([{ trust: true, hostKey: { host: expect.stringContaining(String(sshRig.port)), keyType: 'ED25519', fingerprint: sshRig.hostKeyFingerprint, changed: false } }]);
   });
 
   it('the CLI never trusts a new host key on --yes alone: without a terminal it stops and says why', async () => {

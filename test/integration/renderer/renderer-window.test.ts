@@ -324,12 +324,15 @@ describe('the Lifeboat window', () => {
       id: 'q1',
       jobId: 'j1',
       trust: true,
-      question: `The authenticity of host btcpay.example:22 can't be established. ED25519 key fingerprint is ${fingerprint}. Trust it and connect?`,
+      question: `The authenticity of host btcpay.example can't be established. ED25519 key fingerprint is ${fingerprint}. Trust it and connect?`,
+      hostKey: { host: 'btcpay.example', keyType: 'ED25519', fingerprint, changed: false },
     });
     const dialog = page.getByRole('alertdialog');
     await expect.poll(() => dialog.count()).toBe(1);
     expect(await dialog.locator('h2').innerText()).toBe('Trust this host key?');
-    expect(await dialog.locator('.dialog__fingerprint').innerText()).toContain(fingerprint);
+    expect(await dialog.locator('.dialog__fingerprint').innerText()).toBe(`Its ED25519 key fingerprint: ${fingerprint}`);
+    // The safe answer has the focus, so Enter does not trust a key nobody compared.
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Do not trust');
     await page.screenshot({ path: join(ARTIFACTS, 'window-host-key.png'), fullPage: true });
     await dialog.getByRole('button', { name: 'Do not trust' }).click();
     await expect.poll(() => dialog.count()).toBe(0);

@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../../src-main/shared/app-error.js';
+import type { QuestionHostKey } from '../../../src-main/shared/models/question.js';
 import { connectSsh, type ConnectSshDeps, type SshConnection, type SshTarget } from '../../../src-main/transport/ssh/index.js';
 import { startSshRig, type SshRig } from '../../env/sshd.mjs';
 import { prng } from '../../env/prng.mjs';
@@ -208,12 +209,15 @@ describe('SSH connect failures', () => {
 describe('SSH host keys', () => {
   it('asks about an unknown host with the ssh-keygen fingerprint, remembers a yes, and refuses a no', async () => {
     const questions: string[] = [];
+    const keys: QuestionHostKey[] = [];
     const own = join(work, 'own_known_hosts');
-    const ask = deps({ knownHostsFiles: [], lifeboatKnownHosts: own, confirm: async (q) => (questions.push(q), true) });
+    const ask = deps({ knownHostsFiles: [], lifeboatKnownHosts: own, confirm: async (q, key) => (questions.push(q), keys.push(key), true) });
     await withSsh(keyTarget(), ask, async (ssh) => expect((await ssh.exec('echo hi')).stdout).toBe('hi\n'));
     expect(questions).toHaveLength(1);
     expect(questions[0]).toContain(rig.hostKeyFingerprint);
     expect(questions[0]).toContain('ED25519');
+    // The same key as data, for the window: a new key, never seen, not a changed one.
+    expect(keys).toEqual([{ host: `[127.0.0.1]:${rig.port}`, keyType: 'ED25519', fingerprint: rig.hostKeyFingerprint, changed: false }]);
     // Remembered: the second connection asks nothing.
     await withSsh(keyTarget(), deps({ knownHostsFiles: [], lifeboatKnownHosts: own }), async () => {});
 
