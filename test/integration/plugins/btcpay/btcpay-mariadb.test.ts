@@ -1,17 +1,19 @@
 // The btcpay plugin on a stand-in BTCPay Server that also runs BTCPay's optional MariaDB
 // (a WordPress/WooCommerce-like database), through the real `lifeboat` command: the backup
 // dumps MariaDB as mariadb.sql.gz next to postgres.sql.gz without putting the root password
-// on any command line, and a restore of a wrecked stack brings both databases back.
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
+// on any command line, verify --deep test-loads both dumps, and a restore of a wrecked stack
+// brings both databases back.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BtcpayStack, createBtcpayStack, type StackState, waitForMariadb } from '../../../env/docker/btcpay-stack.js';
 import { type DockerRig, startDockerRig } from '../../../env/dockerd.js';
-import { PROJECT_DIR, archivePathOf, listedPaths, output, runLifeboat, type CliRun } from '../lifeboat-cli.js';
-import { type BtcpayCliHome, btcpayCliHome } from './btcpay-cli.js';
+import { gpg, gpgHome } from '../../helpers/gpg.js';
+import { PROJECT_DIR, archivePathOf, listedPaths, output, parseJson, runLifeboat, type CliRun } from '../lifeboat-cli.js';
+import { type BtcpayCliHome, PASSPHRASE, btcpayCliHome } from './btcpay-cli.js';
 
 const PROJECT = 'lbmaria';
 
@@ -34,6 +36,8 @@ afterAll(async () => {
 });
 
 const lifeboat = (args: readonly string[], env: Record<string, string> = {}) => runLifeboat(cli, args, { env: { ...cli.env, ...env } });
+/** Names of the throwaway containers verify --deep makes, if any are left. */
+const verifyContainers = async (): Promise<string[]> => (await rig.docker.listContainers({ all: true })).flatMap((c) => c.Names).filter((n) => n.startsWith('/lifeboat-verify-'));
 
 /** Command lines of every process on this machine (the BTCPay host; containers' processes included) that contain `secret`. */
 async function commandLinesWith(secret: string): Promise<string[]> {
@@ -101,6 +105,41 @@ describe('btcpay with MariaDB: backup, wreck, restore', () => {
     expect(paths).toEqual(expect.arrayContaining(['postgres.sql.gz', 'mariadb.sql.gz']));
     // MariaDB's data folder is in the dump, not copied as files.
     expect(paths.filter((p) => p.includes(`${PROJECT}_mariadb_datadir`))).toEqual([]);
+  });
+
+  it('passes verify --deep: both dumps load into throwaway containers (MariaDB\'s logged with its databases), none left behind', async () => {
+    const run = await lifeboat(['verify', archive, '--deep', '--passphrase-file', cli.passFile]);
+    expect(run.code, output(run)).toBe(0);
+    expect(output(run)).toMatch(/postgres\.sql\.gz loaded without error into a throwaway Postgres/);
+    // wordpress is the seeded one; mysql, information_schema and the like are not counted.
+    expect(output(run)).toMatch(/mariadb\.sql\.gz loaded without error into a throwaway MariaDB \(1 databases besides the system ones\)/);
+    expect(await verifyContainers()).toEqual([]);
+  });
+
+  it('fails verify --deep (exit 3) naming mariadb.sql.gz when that dump is whole but does not load, and leaves no container', async () => {
+    // The same backup with mariadb.sql.gz replaced by a complete-looking dump (closing line
+    // included) whose SQL fails, repacked as btcpay-backup.sh would and imported.
+    const gnupg = await gpgHome(join(tmp, 'tamper'));
+    const dir = join(tmp, 'tamper', 'tree');
+    await mkdir(dir, { recursive: true });
+    const plain = join(tmp, 'tamper', 'plain.tar.gz');
+    await writeFile(plain, await gpg(gnupg, ['--decrypt', archive], PASSPHRASE));
+    execFileSync('tar', ['-xzf', plain, '-C', dir]);
+    const broken = 'CREATE DATABASE shop;\nUSE shop;\nINSERT INTO no_such_table VALUES (1);\n-- Dump completed on 2026-11-22  7:00:00\n';
+    await writeFile(join(dir, 'mariadb.sql.gz'), gzipSync(broken));
+    const top = (await readdir(dir)).filter((n) => n !== 'lifeboat');
+    const repacked = join(tmp, 'tamper', 'backup.tar.gz');
+    execFileSync('tar', ['-czf', repacked, '-C', dir, ...top]);
+    await gpg(gnupg, ['--symmetric', '--cipher-algo', 'AES256', '-o', `${repacked}.gpg`, repacked], PASSPHRASE);
+    const imported = await lifeboat(['import', `${repacked}.gpg`, '--passphrase-file', cli.passFile, '--json']);
+    expect(imported.code, output(imported)).toBe(0);
+    const run = await lifeboat(['verify', (parseJson(imported) as { path: string }).path, '--deep', '--passphrase-file', cli.passFile]);
+    expect(run.code, output(run)).toBe(3);
+    expect(output(run)).toMatch(/test restore of mariadb\.sql\.gz failed/);
+    expect(output(run)).toContain('no_such_table');
+    expect(output(run)).not.toMatch(/test restore of postgres\.sql\.gz failed/);
+    expect(await verifyContainers()).toEqual([]);
+    spawnSync('gpgconf', ['--homedir', gnupg, '--kill', 'gpg-agent']);
   });
 
   it('plans a restore (--dry-run) that starts MariaDB on an empty data folder and loads mariadb.sql.gz, and changes nothing', async () => {
