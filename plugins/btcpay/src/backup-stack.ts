@@ -40,6 +40,8 @@ export interface BtcpayMetadata {
   readonly excludes: readonly string[];
   readonly dumps: readonly DumpResult[];
   readonly postgresImage: { readonly name: string; readonly id: string };
+  /** Recorded since verify --deep test-restores the MariaDB dump (older archives lack it). */
+  readonly mariadbImage?: { readonly name: string; readonly id: string };
   /** From the first container stopped to the last one started. */
   readonly downtimeSeconds: number;
   readonly stoppedContainers: readonly string[];
@@ -84,6 +86,7 @@ export async function backupStack(ctx: BackupContext): Promise<BackupResult> {
       excludes: set.patterns,
       dumps: window.dumps.map((d) => ({ name: d.name, sqlBytes: d.sqlBytes })),
       postgresImage: stack.postgresImage,
+      ...(stack.mariadbImage ? { mariadbImage: stack.mariadbImage } : {}),
       downtimeSeconds: window.downtimeSeconds,
       stoppedContainers: window.stopped,
       lightning: { nodes: lightning, channelStateIncluded: opts.includeLightningState && lightning.length > 0, ...(lightning.length > 0 ? { warning: LIGHTNING_WARNING } : {}) },

@@ -20,6 +20,8 @@ export interface BtcpayStack {
   readonly volumesRoot: string;
   /** The Postgres container's image (name, ID): the default helper image, and recorded for deep verify. */
   readonly postgresImage: { readonly name: string; readonly id: string };
+  /** The mariadb service's image, when the stack has one. */
+  readonly mariadbImage?: { readonly name: string; readonly id: string };
 }
 
 const DATADIR_SUFFIX = '_btcpay_datadir';
@@ -66,6 +68,7 @@ export async function findStack(engine: DockerEngine, wantedProject: string | un
     .sort();
   const volumesRoot = await volumesRootOf(engine, volumes, project);
   const pgInfo = await engine.client.getContainer(postgres.id).inspect();
+  const mariaInfo = mariadb ? await engine.client.getContainer(mariadb.id).inspect() : undefined;
   return {
     project,
     containers,
@@ -75,6 +78,7 @@ export async function findStack(engine: DockerEngine, wantedProject: string | un
     volumes,
     volumesRoot,
     postgresImage: { name: pgInfo.Config.Image, id: pgInfo.Image },
+    ...(mariaInfo ? { mariadbImage: { name: mariaInfo.Config.Image, id: mariaInfo.Image } } : {}),
   };
 }
 

@@ -61,8 +61,8 @@ export async function verifyArchive(ctx: VerifyContext): Promise<VerifyResult> {
   if (contents.mariadbDump && !ctx.signal.aborted) {
     ctx.progress.report({ kind: 'phase', phase: 'test-restoring the MariaDB dump in a throwaway container' });
     try {
-      // The backup records only Postgres's image, so MariaDB's is whichever this engine has.
-      const loaded = await testRestore(ctx, engine, MARIADB, undefined);
+      // The image the backup recorded (archives made before it was recorded: any MariaDB here).
+      const loaded = await testRestore(ctx, engine, MARIADB, contents.metadata?.mariadbImage?.name);
       ctx.log.info(`Deep check: mariadb.sql.gz loaded without error into a throwaway MariaDB (${loaded}).`);
     } catch (e) {
       problems.push(`The test restore of mariadb.sql.gz failed: ${errorMessage(e)}`);
@@ -96,7 +96,7 @@ const POSTGRES: DumpKind = {
   load: (engine, ref, path, _password, signal) => loadPostgres(engine, ref, path, signal),
   async count(engine, id) {
     const { stdout } = await engine.exec(id, ['psql', '-X', '-At', '-U', 'postgres', '-d', 'postgres', '-c', "select count(*) from pg_database where not datistemplate and datname <> 'postgres'"]);
-    return `${stdout.trim()} databases besides postgres`;
+    return `${databases(stdout)} besides postgres`;
   },
 };
 
@@ -111,9 +111,15 @@ const MARIADB: DumpKind = {
   async count(engine, id, password) {
     const sql = "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')";
     const { stdout } = await engine.exec(id, ['sh', '-c', '"$(command -v mariadb || command -v mysql)" --protocol=tcp -h 127.0.0.1 -u root -N -B -e "$1"', 'sh', sql], { env: { MYSQL_PWD: password } });
-    return `${stdout.trim()} databases besides the system ones`;
+    return `${databases(stdout)} besides the system ones`;
   },
 };
+
+/** A count the client printed, as words: `1 database`, `3 databases`. */
+function databases(stdout: string): string {
+  const n = stdout.trim();
+  return `${n} database${n === '1' ? '' : 's'}`;
+}
 
 async function testRestore(ctx: VerifyContext, engine: DockerEngine, kind: DumpKind, recorded: string | undefined): Promise<string> {
   const image = await imageFor(engine, kind, recorded);
@@ -133,7 +139,7 @@ async function testRestore(ctx: VerifyContext, engine: DockerEngine, kind: DumpK
       else entry.body?.resume();
     }
     await kind.load(engine, ref, `/tmp/${kind.dump}`, password, ctx.signal);
-    return await kind.count(engine, container.id, password);
+    return `${image}; ${await kind.count(engine, container.id, password)}`;
   } finally {
     await container.remove({ force: true, v: true }).catch(() => undefined);
   }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BtcpayStack, createBtcpayStack, type StackState, waitForMariadb } from '../../../env/docker/btcpay-stack.js';
 import { type DockerRig, startDockerRig } from '../../../env/dockerd.js';
+import { MARIADB_IMAGE } from '../../../env/docker/mariadb-image.js';
 import { gpg, gpgHome } from '../../helpers/gpg.js';
 import { PROJECT_DIR, archivePathOf, listedPaths, output, parseJson, runLifeboat, type CliRun } from '../lifeboat-cli.js';
 import { type BtcpayCliHome, PASSPHRASE, btcpayCliHome } from './btcpay-cli.js';
@@ -112,7 +113,7 @@ describe('btcpay with MariaDB: backup, wreck, restore', () => {
     expect(run.code, output(run)).toBe(0);
     expect(output(run)).toMatch(/postgres\.sql\.gz loaded without error into a throwaway Postgres/);
     // wordpress is the seeded one; mysql, information_schema and the like are not counted.
-    expect(output(run)).toMatch(/mariadb\.sql\.gz loaded without error into a throwaway MariaDB \(1 databases besides the system ones\)/);
+    expect(output(run)).toMatch(/mariadb\.sql\.gz loaded without error into a throwaway MariaDB \(lifeboat-test\/mariadb:10\.11; 1 database besides the system ones\)/);
     expect(await verifyContainers()).toEqual([]);
   });
 
@@ -125,6 +126,9 @@ describe('btcpay with MariaDB: backup, wreck, restore', () => {
     const plain = join(tmp, 'tamper', 'plain.tar.gz');
     await writeFile(plain, await gpg(gnupg, ['--decrypt', archive], PASSPHRASE));
     execFileSync('tar', ['-xzf', plain, '-C', dir]);
+    // The backup recorded MariaDB's image, which verify --deep prefers.
+    const manifest = JSON.parse(await readFile(join(dir, 'lifeboat', 'manifest.json'), 'utf8')) as { metadata: { btcpay: { mariadbImage?: { name: string } } } };
+    expect(manifest.metadata.btcpay.mariadbImage?.name).toBe(MARIADB_IMAGE);
     const broken = 'CREATE DATABASE shop;\nUSE shop;\nINSERT INTO no_such_table VALUES (1);\n-- Dump completed on 2026-11-22  7:00:00\n';
     await writeFile(join(dir, 'mariadb.sql.gz'), gzipSync(broken));
     const top = (await readdir(dir)).filter((n) => n !== 'lifeboat');
