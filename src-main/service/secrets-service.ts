@@ -9,6 +9,7 @@ import type { SecretsStatus } from '../shared/models/secrets.js';
 import type { SecretsApi } from '../ipc/secrets-handlers.js';
 import type { SecretSource } from './secret-source.js';
 import type { SecretVault } from './secret-vault.js';
+import { isTargetSecretKey } from './target-secrets.js';
 
 /** The archive passphrase's key in the vault. */
 export const PASSPHRASE_KEY = 'archive-passphrase';
@@ -52,7 +53,7 @@ export function createSecretsService(env: SecretSource, vault?: SecretVault): Se
       canChange: true,
       ...(state.storing ? { file: state.file } : {}),
       ...(origin ? { passphrase: origin } : {}),
-      targetSecrets: state.keys.filter((k) => k.startsWith('target:')).length,
+      targetSecrets: state.keys.filter(isTargetSecretKey).length,
       ...(state.problem ? { problem: state.problem } : {}),
     };
   };

@@ -13,7 +13,10 @@ type Options = Readonly<Record<string, unknown>>;
 type Path = readonly string[];
 
 /** Vault keys of a target's secrets start with this; the rest is the option's dotted path. */
-export const targetKeyPrefix = (name: string): string => `target:${name}:`;
+const TARGET_KEY = 'target:';
+export const targetKeyPrefix = (name: string): string => `${TARGET_KEY}${name}:`;
+/** Whether a vault key holds a target's secret (the rest is the archive passphrase). */
+export const isTargetSecretKey = (key: string): boolean => key.startsWith(TARGET_KEY);
 const keyOf = (name: string, path: Path): string => targetKeyPrefix(name) + path.join('.');
 const shown = (path: Path): string => path.join('.');
 
@@ -95,10 +98,12 @@ export interface TargetSecrets {
   stash(target: TargetConfig, schema: JsonSchemaObject, previousName?: string, leftInConfig?: ReadonlySet<string>): Promise<Record<string, unknown>>;
   /** Removes every kept secret of the target. */
   forget(name: string): Promise<void>;
-  /** How many target secrets the vault holds. */
-  count(): Promise<number>;
-  /** The target's secret options (dotted) config.yaml leaves to the vault, which no longer holds them. */
-  missing(target: TargetConfig): Promise<string[]>;
+  /**
+   * For each target, its secret options (dotted) config.yaml leaves to the vault that the vault
+   * no longer holds. Never throws: a vault that cannot be read reports nothing here (Settings
+   * says why, and a job names the option).
+   */
+  missing(targets: readonly TargetConfig[]): Promise<string[][]>;
 }
 
 export function createTargetSecrets(registry: PluginRegistry, vault: SecretVault | undefined): TargetSecrets {
@@ -155,17 +160,16 @@ export function createTargetSecrets(registry: PluginRegistry, vault: SecretVault
       const keys = await keysOf(name);
       if (keys.length > 0) await vault.update(Object.fromEntries(keys.map((k) => [k, undefined])));
     },
-    async missing(target) {
-      const schema = schemaOf(target.plugin);
-      if (!schema) return [];
-      const gone: string[] = [];
-      for (const path of placeholdersIn(schema, target.options)) {
-        if (!vault || (await vault.get(keyOf(target.name, path))) === undefined) gone.push(shown(path));
-      }
-      return gone;
-    },
-    async count() {
-      return vault ? (await vault.state()).keys.filter((k) => k.startsWith('target:')).length : 0;
+    async missing(targets) {
+      const wanted = targets.map((t) => {
+        const schema = schemaOf(t.plugin);
+        return schema ? placeholdersIn(schema, t.options) : [];
+      });
+      // Without a vault (lifeboat serve) a job says the option is the desktop app's to give.
+      if (!vault || wanted.every((w) => w.length === 0)) return targets.map(() => []);
+      const { keys, problem } = await vault.state();
+      if (problem) return targets.map(() => []);
+      return targets.map((t, i) => wanted[i]!.filter((path) => !keys.includes(keyOf(t.name, path))).map(shown));
     },
   };
 }

@@ -39,7 +39,7 @@ export function createTargetsService(ctx: ServiceContext, now: () => number = Da
     const settings = await ctx.settings();
     const archives = await listArchives(settings.store);
     const running = ctx.jobs.list().filter((j) => !isFinished(j.state));
-    const missing = await Promise.all(targets.map((t) => ctx.targetSecrets.missing(t)));
+    const missing = await ctx.targetSecrets.missing(targets);
     return targets.map((t, i) => {
       // Newest first: the first one of the target is its last backup.
       const last = archives.find((a) => a.target === t.name);

@@ -196,6 +196,21 @@ describe('app service: secrets', () => {
     expect(await readdir(join(dir, 'config'))).toEqual(['config.yaml']);
   });
 
+  it('a locked keyring does not break the Targets list: nothing is called missing, and a job says why', async () => {
+    const key = randomBytes(32);
+    const app = await start({ cipher: fakeCipher('gnome_libsecret', key) });
+    await saveShop(app);
+    await app.service.close();
+    const locked = fakeCipher('gnome_libsecret', key);
+    locked.setAvailable(false);
+    const again = await start({ cipher: locked });
+    const listed = await again.ok('targets:list');
+    expect(listed.map((t) => t.name)).toEqual(['shop']);
+    expect(listed[0]).not.toHaveProperty('missingSecrets');
+    const probe = await again.call('targets:probe', { name: 'shop' });
+    expect(probe).toMatchObject({ ok: false, error: { code: 'secret-required', message: expect.stringMatching(/locked or missing/) } });
+  });
+
   it('leaves a secret written by the command line in config.yaml when the window edits its target, so cron keeps working', async () => {
     await mkdir(join(dir, 'config'), { recursive: true });
     await writeFile(configPath, `targets:\n  shop:\n    plugin: dropin-secret\n    options: { dir: ${data}, token: ${TOKEN}, login: { user: op, password: ${PASSWORD} } }\n`);
