@@ -9,7 +9,8 @@ import type { BackupContext, BackupResult, DockerEngine } from '../../../src-mai
 import { AppError, errorMessage, isAppError } from '../../../src-main/shared/app-error.js';
 import { readOptions, type BitnobiOptions } from './bitnobi-options.js';
 import { readContainer, type BitnobiContainer } from './container-config.js';
-import { backupFolders, runIn, waitUntilAnswering } from './in-container.js';
+import { backupFolders, q, runIn, waitUntilAnswering } from './in-container.js';
+import { startWatchdog, surveyWatchdogs } from './watchdog.js';
 
 export const METADATA_KEY = 'bitnobi';
 
@@ -23,8 +24,6 @@ export interface BitnobiMetadata {
   readonly backupDir: string;
 }
 
-const q = (word: string): string => `'${word.replaceAll("'", "'\\''")}'`;
-
 export async function backupBitnobi(ctx: BackupContext): Promise<BackupResult> {
   const opts = readOptions(ctx.target.options);
   const engine = await ctx.docker();
@@ -33,6 +32,7 @@ export async function backupBitnobi(ctx: BackupContext): Promise<BackupResult> {
   if (!ref.running) throw new AppError('plugin', `The Bitnobi container ${opts.container} is not running, so nothing was backed up. Start it (docker start ${opts.container}), run ./startScript.sh in it, and back up again.`);
   const { config } = await readContainer(engine, ref.id);
   const version = (await engine.exec(ref.id, ['cat', `${opts.home}/VERSION`], { allowFailure: true, signal: undefined }).catch(() => undefined))?.stdout.trim() || undefined;
+  await surveyWatchdogs(engine, ref.id, ctx.log);
   await waitForOwnMinute(ctx, engine, ref.id, opts);
   const before = await backupFolders(engine, ref.id, opts.backupDir);
 
@@ -76,12 +76,14 @@ async function haltedWindow(
 ): Promise<{ folder: string; haltedSeconds: number; answer: string }> {
   let failure: unknown;
   let folder: string | undefined;
+  // Before the halt: if Lifeboat goes away while Bitnobi is halted, this starts it again.
+  const watchdog = await startWatchdog(engine, { ...opts, graceSeconds: opts.supervisorGraceSeconds, before, log: ctx.log });
   const t0 = Date.now();
   try {
     ctx.progress.report({ kind: 'phase', phase: 'halting Bitnobi' });
-    await runIn(engine, id, opts.home, opts.haltCommand, { purpose: `Halting Bitnobi (${opts.haltCommand})`, signal: ctx.signal });
+    await runIn(engine, id, opts.home, watchdog.step('halt', opts.haltCommand), { purpose: `Halting Bitnobi (${opts.haltCommand})`, signal: ctx.signal });
     ctx.progress.report({ kind: 'phase', phase: 'running bitnobiBackup.sh' });
-    await runIn(engine, id, opts.home, opts.backupCommand, { purpose: opts.backupCommand, signal: ctx.signal });
+    await runIn(engine, id, opts.home, watchdog.step('backup', opts.backupCommand), { purpose: opts.backupCommand, signal: ctx.signal });
     const made = [...(await backupFolders(engine, id, opts.backupDir))].filter((f) => !before.has(f));
     if (made.length !== 1) throw new AppError('plugin', `${opts.backupCommand} ran, but ${made.length === 0 ? 'no new backup folder appeared' : `several new folders appeared (${made.join(', ')})`} in ${opts.backupDir}.`);
     folder = made[0]!;
@@ -95,6 +97,7 @@ async function haltedWindow(
     (e: unknown) => errorMessage(e),
   );
   const haltedSeconds = (Date.now() - t0) / 1000;
+  await watchdog.disarm();
   const up = await waitUntilAnswering(engine, id, opts.probePort, opts.probeTimeoutSeconds);
   const answer = up
     ? `it answers on port ${opts.probePort} again.`

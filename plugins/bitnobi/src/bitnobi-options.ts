@@ -16,6 +16,8 @@ export interface BitnobiOptions {
   readonly image?: string;
   readonly ports?: readonly string[];
   readonly acrossVersions: boolean;
+  /** While Bitnobi is halted, the watchdog in the container starts it again after this long without word from Lifeboat. */
+  readonly supervisorGraceSeconds: number;
 }
 
 export function readOptions(o: Readonly<Record<string, unknown>>): BitnobiOptions {
@@ -45,5 +47,6 @@ export function readOptions(o: Readonly<Record<string, unknown>>): BitnobiOption
     ...(str('image') !== undefined ? { image: str('image')! } : {}),
     ...(ports ? { ports } : {}),
     acrossVersions: o.acrossVersions === true,
+    supervisorGraceSeconds: typeof o.supervisorGraceSeconds === 'number' ? o.supervisorGraceSeconds : 60,
   };
 }

@@ -13,6 +13,9 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
 }
 
+/** One word for sh, quoted. */
+export const q = (word: string): string => `'${word.replaceAll("'", "'\\''")}'`;
+
 /** `sh -c command` in `home`; resolves with stdout, rejects saying which step failed and why. */
 export async function runIn(engine: DockerEngine, container: string, home: string, command: string, options: RunOptions): Promise<string> {
   try {
@@ -25,7 +28,7 @@ export async function runIn(engine: DockerEngine, container: string, home: strin
 }
 
 /** Any HTTP answer on the port, from inside the container: curl, wget or node, whichever it has. */
-const PROBE = `p=$1
+export const PROBE = `p=$1
 if command -v curl >/dev/null 2>&1; then exec curl -s -o /dev/null --max-time 3 "http://127.0.0.1:$p/"; fi
 # Not wget -T: Debian's static busybox wget crashes on it; timeout(1) bounds it instead.
 if command -v wget >/dev/null 2>&1; then

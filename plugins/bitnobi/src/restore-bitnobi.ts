@@ -9,10 +9,8 @@ import type { DockerEngine, RestoreContext, RestoreResult } from '../../../src-m
 import { AppError, errorMessage, isAppError } from '../../../src-main/shared/app-error.js';
 import { readOptions, type BitnobiOptions } from './bitnobi-options.js';
 import { createContainer, renameContainer } from './container-config.js';
-import { runIn, waitUntilAnswering } from './in-container.js';
+import { q, runIn, waitUntilAnswering } from './in-container.js';
 import { describePorts, restoreLayout, type RestoreLayout } from './restore-layout.js';
-
-const q = (word: string): string => `'${word.replaceAll("'", "'\\''")}'`;
 
 export async function restoreBitnobi(ctx: RestoreContext): Promise<RestoreResult> {
   const opts = readOptions(ctx.target.options);

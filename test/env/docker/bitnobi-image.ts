@@ -5,7 +5,8 @@
 // `bitnobiBackup.sh` refuses while they run and copies `data/` into
 // `backup/backup-YYYYMMDD_HHMM`; `bitnobiRestore.sh DIR` puts such a copy back; and
 // `bin/bitnobi-ctl add TEXT` is how tests change the data. Files `FAIL_BACKUP`, `SLOW_BACKUP`
-// and `FAIL_RESTORE` in the home folder make the scripts fail or dawdle, for failure tests.
+// and `FAIL_RESTORE` in the home folder make the scripts fail or dawdle (SLOW_BACKUP holds the
+// seconds, 30 when empty), for failure tests.
 // Two tags, `:1` and `:2`, differ only in VERSION (hence in image ID), for cross-version tests.
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -95,7 +96,7 @@ if server_running; then
   echo "Bitnobi is running: halt it first (pm2 delete all), then run ./bitnobiBackup.sh." >&2
   exit 1
 fi
-[ -f SLOW_BACKUP ] && sleep 30
+if [ -f SLOW_BACKUP ]; then s=$(cat SLOW_BACKUP); sleep "\${s:-30}"; fi
 folder=backup/backup-$(date +%Y%m%d_%H%M)
 if [ -e "$folder" ]; then echo "$folder exists already." >&2; exit 1; fi
 mkdir -p "$folder" || exit 1
