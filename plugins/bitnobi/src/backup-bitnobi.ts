@@ -78,40 +78,59 @@ async function haltedWindow(
   let folder: string | undefined;
   // Before the halt: if Lifeboat goes away while Bitnobi is halted, this starts it again.
   const watchdog = await startWatchdog(engine, { ...opts, graceSeconds: opts.supervisorGraceSeconds, before, log: ctx.log });
-  const t0 = Date.now();
   try {
-    ctx.progress.report({ kind: 'phase', phase: 'halting Bitnobi' });
-    await runIn(engine, id, opts.home, watchdog.step('halt', opts.haltCommand), { purpose: `Halting Bitnobi (${opts.haltCommand})`, signal: ctx.signal });
-    ctx.progress.report({ kind: 'phase', phase: 'running bitnobiBackup.sh' });
-    await runIn(engine, id, opts.home, watchdog.step('backup', opts.backupCommand), { purpose: opts.backupCommand, signal: ctx.signal });
-    const made = [...(await backupFolders(engine, id, opts.backupDir))].filter((f) => !before.has(f));
-    if (made.length !== 1) throw new AppError('plugin', `${opts.backupCommand} ran, but ${made.length === 0 ? 'no new backup folder appeared' : `several new folders appeared (${made.join(', ')})`} in ${opts.backupDir}.`);
-    folder = made[0]!;
-  } catch (e) {
-    failure = e;
+    const t0 = Date.now();
+    try {
+      ctx.progress.report({ kind: 'phase', phase: 'halting Bitnobi' });
+      await runIn(engine, id, opts.home, watchdog.step('halt', opts.haltCommand), { purpose: `Halting Bitnobi (${opts.haltCommand})`, signal: ctx.signal });
+      ctx.progress.report({ kind: 'phase', phase: 'running bitnobiBackup.sh' });
+      await runIn(engine, id, opts.home, watchdog.step('backup', opts.backupCommand), { purpose: opts.backupCommand, signal: ctx.signal });
+      const made = [...(await backupFolders(engine, id, opts.backupDir))].filter((f) => !before.has(f));
+      if (made.length !== 1) throw new AppError('plugin', `${opts.backupCommand} ran, but ${made.length === 0 ? 'no new backup folder appeared' : `several new folders appeared (${made.join(', ')})`} in ${opts.backupDir}.`);
+      folder = made[0]!;
+    } catch (e) {
+      failure = e;
+    }
+    // Whatever happened: Bitnobi runs again. Not cancelable.
+    ctx.progress.report({ kind: 'phase', phase: 'starting Bitnobi' });
+    let startError: string | undefined;
+    try {
+      await runIn(engine, id, opts.home, opts.startCommand, { purpose: `Starting Bitnobi (${opts.startCommand})` });
+    } catch (e) {
+      if (isAppError(e) && e.code === 'unreachable') throw lostTouch(e, opts, watchdog.dir);
+      startError = errorMessage(e);
+    }
+    const haltedSeconds = (Date.now() - t0) / 1000;
+    await watchdog.disarm();
+    const up = await waitUntilAnswering(engine, id, opts.probePort, opts.probeTimeoutSeconds);
+    const answer = up
+      ? `it answers on port ${opts.probePort} again.`
+      : `it does NOT answer on port ${opts.probePort}${startError ? ` (${startError})` : ''}. Check it: docker exec -it ${opts.container} sh, then ${opts.startCommand}.`;
+    (up ? ctx.log.info : ctx.log.error)(`Bitnobi: ${answer}`);
+    if (failure !== undefined) {
+      // A half-made folder must not pass for a backup on the host.
+      const partial = [...(await backupFolders(engine, id, opts.backupDir).catch(() => new Set<string>()))].filter((f) => !before.has(f));
+      for (const f of partial) await runIn(engine, id, opts.home, `rm -rf -- ${q(`${opts.backupDir}/${f}`)}`, { purpose: 'Removing the unfinished backup folder' }).catch(() => undefined);
+      const removed = partial.length > 0 ? ` The unfinished folder ${partial.join(', ')} was removed.` : '';
+      const message = `${errorMessage(failure)}${removed} Bitnobi was started again: ${answer}`;
+      throw new AppError(isAppError(failure) ? failure.code : 'plugin', message, { cause: failure });
+    }
+    // A good backup is kept even when Bitnobi does not answer afterwards; the result says so.
+    return { folder: folder!, haltedSeconds, answer };
+  } finally {
+    // Never left renewing the lease (the process would not end): a no-op once disarmed.
+    await watchdog.abandon();
   }
-  // Whatever happened: Bitnobi runs again. Not cancelable.
-  ctx.progress.report({ kind: 'phase', phase: 'starting Bitnobi' });
-  const startError = await runIn(engine, id, opts.home, opts.startCommand, { purpose: `Starting Bitnobi (${opts.startCommand})` }).then(
-    () => undefined,
-    (e: unknown) => errorMessage(e),
-  );
-  const haltedSeconds = (Date.now() - t0) / 1000;
-  await watchdog.disarm();
-  const up = await waitUntilAnswering(engine, id, opts.probePort, opts.probeTimeoutSeconds);
-  const answer = up
-    ? `it answers on port ${opts.probePort} again.`
-    : `it does NOT answer on port ${opts.probePort}${startError ? ` (${startError})` : ''}. Check it: docker exec -it ${opts.container} sh, then ${opts.startCommand}.`;
-  (up ? ctx.log.info : ctx.log.error)(`Bitnobi: ${answer}`);
-  if (failure !== undefined) {
-    // A half-made folder must not pass for a backup on the host.
-    const partial = [...(await backupFolders(engine, id, opts.backupDir))].filter((f) => !before.has(f));
-    for (const f of partial) await runIn(engine, id, opts.home, `rm -rf -- ${q(`${opts.backupDir}/${f}`)}`, { purpose: 'Removing the unfinished backup folder' }).catch(() => undefined);
-    const removed = partial.length > 0 ? ` The unfinished folder ${partial.join(', ')} was removed.` : '';
-    const message = `${errorMessage(failure)}${removed} Bitnobi was started again: ${answer}`;
-    throw new AppError(isAppError(failure) ? failure.code : 'plugin', message, { cause: failure });
-  }
-  // A good backup is kept even when Bitnobi does not answer afterwards; the result says so.
-  return { folder: folder!, haltedSeconds, answer };
 }
 
+/**
+ * The Docker engine is out of reach (the SSH connection dropped) with Bitnobi halted: nothing
+ * more can be done from here, and the watchdog in the container takes over.
+ */
+function lostTouch(cause: AppError, opts: BitnobiOptions, watchdogDir: string): AppError {
+  return new AppError(
+    'unreachable',
+    `Lost touch with the Docker engine while Bitnobi was halted: ${cause.message} No archive was made. The watchdog Lifeboat left in the container starts Bitnobi again ${opts.supervisorGraceSeconds} s after the last word from Lifeboat, once the step that was running ends; the next backup reports what it did. Until then, \`docker exec ${opts.container} sh -c 'cat ${watchdogDir}*/recovery.log'\` on the host shows it.`,
+    { cause },
+  );
+}

@@ -21,7 +21,8 @@ export async function runIn(engine: DockerEngine, container: string, home: strin
   try {
     return (await engine.exec(container, ['sh', '-c', command], { workdir: home, signal: options.signal })).stdout;
   } catch (e) {
-    if ((e as { code?: string }).code === 'canceled') throw e;
+    // A cancel, or a lost connection (which says what to do): as they are.
+    if (['canceled', 'unreachable'].includes((e as { code?: string }).code ?? '')) throw e;
     const m = /exited with code (\d+) in the container: ([\s\S]*)$/.exec(errorMessage(e));
     throw new AppError('plugin', `${options.purpose} failed in the container ${container}${m ? ` (exit code ${m[1]}): ${m[2]!.trim()}` : `: ${errorMessage(e)}`}`, { cause: e });
   }

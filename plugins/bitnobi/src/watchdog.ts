@@ -34,6 +34,8 @@ export interface Watchdog {
   step(kind: 'halt' | 'backup', command: string): string;
   /** Lifeboat started Bitnobi itself: the watchdog exits without recovering. */
   disarm(): Promise<void>;
+  /** Lifeboat has lost touch: it stops renewing the lease and leaves the recovery to the watchdog. */
+  abandon(): Promise<void>;
 }
 
 export interface WatchdogOptions {
@@ -171,6 +173,10 @@ export async function startWatchdog(engine: DockerEngine, opts: WatchdogOptions)
   return {
     dir,
     step: (kind, command) => ['sh', '-c', q(STEP), 'step', q(dir), kind, q(command)].join(' '),
+    abandon: async () => {
+      stop.abort();
+      await renewing;
+    },
     disarm: async () => {
       stop.abort();
       await renewing;

@@ -6,7 +6,7 @@
 import { Agent, type ClientRequestArgs } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type Dockerode from 'dockerode';
-import { AppError } from '../../shared/app-error.js';
+import { AppError, errorMessage, isAppError } from '../../shared/app-error.js';
 
 export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
 
@@ -94,9 +94,13 @@ class ForwardingAgent extends Agent {
       (stream) => callback(null, asSocket(stream)),
       (e: unknown) =>
         callback(
-          new AppError('unreachable', `Could not reach the Docker engine at ${this.socketPath} over SSH: ${e instanceof Error ? e.message : String(e)}. Is Docker running there, and may the SSH user use its socket?`, {
-            cause: e,
-          }),
+          // The SSH side says what failed and what to check (a lost connection, a socket it
+          // could not open); the Docker hint would repeat or mislead.
+          isAppError(e) && e.code === 'unreachable'
+            ? e
+            : new AppError('unreachable', `Could not reach the Docker engine at ${this.socketPath} over SSH: ${errorMessage(e).replace(/\.$/, '')}. Is Docker running there, and may the SSH user use its socket?`, {
+                cause: e,
+              }),
         ),
     );
     return undefined;

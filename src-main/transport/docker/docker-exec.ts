@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { type Duplex, Readable, type Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Dockerode from 'dockerode';
-import { AppError, errorMessage } from '../../shared/app-error.js';
+import { AppError, errorMessage, isAppError } from '../../shared/app-error.js';
 import { stderrTail } from '../local/index.js';
 
 export interface DockerExecOptions {
@@ -58,8 +58,10 @@ export async function dockerExec(
     });
     stream = await exec.start({ hijack: true, stdin: options.input !== undefined });
   } catch (e) {
-    // Typically the container is not running (409) or is gone (404).
-    throw new AppError('plugin', `Could not run ${what} in the container: ${errorMessage(e)}`, { cause: e });
+    // Typically the container is not running (409) or is gone (404); or the engine is out of
+    // reach (a lost SSH connection), which callers tell apart by the code.
+    const code = isAppError(e) && e.code === 'unreachable' ? 'unreachable' : 'plugin';
+    throw new AppError(code, `Could not run ${what} in the container: ${errorMessage(e)}`, { cause: e });
   }
 
   let canceled = false;

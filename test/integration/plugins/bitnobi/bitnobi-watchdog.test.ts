@@ -162,6 +162,10 @@ describe('bitnobi over SSH', () => {
     expect(ssh.killTargetSessions()).toBeGreaterThan(0);
     const { code, out } = await job.done;
     expect(code, out).not.toBe(0);
+    // It says what happened and who puts Bitnobi back, not a stray error of a later step.
+    expect(out).toMatch(/lifeboat: Lost touch with the Docker engine while Bitnobi was halted: .*The SSH connection to 127\.0\.0\.1 was lost/);
+    expect(out).toContain(`The watchdog Lifeboat left in the container starts Bitnobi again ${GRACE} s after the last word from Lifeboat`);
+    expect(out).not.toContain('Is Docker running there');
     await until('Bitnobi answers again', () => answers(rig.docker, c.name), 60_000);
     expect(await listed(c)).toEqual(before);
   });
