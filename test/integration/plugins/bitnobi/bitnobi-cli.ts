@@ -3,16 +3,48 @@
  * (own name, free host ports, own host backup folder), a CLI home whose config has a
  * `bitnobi` target for it, `lifeboat` started without waiting (for Ctrl-C), and polling.
  */
-import { spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
+import { afterAll, beforeAll } from 'vitest';
 import { stringify } from 'yaml';
-import { createBitnobiContainer, freePort } from '../../../env/docker/bitnobi-image.js';
+import { type BitnobiImages, createBitnobiContainer, ensureBitnobiImages, freePort } from '../../../env/docker/bitnobi-image.js';
+import { type DockerRig, startDockerRig } from '../../../env/dockerd.js';
 import { type CliHome, PROJECT_DIR, type CliRun, runLifeboat } from '../lifeboat-cli.js';
 
 export const PASSPHRASE = 'correct horse battery staple bitnobi';
 const BIN = join(PROJECT_DIR, 'bin', 'lifeboat.js');
+
+/** What a bitnobi test file shares, filled in by its beforeAll. */
+export interface BitnobiSuite {
+  rig: DockerRig;
+  images: BitnobiImages;
+  /** A folder of the file's own, removed afterwards. */
+  tmp: string;
+}
+
+/**
+ * Builds Lifeboat, starts the test engine with the stand-in images, and removes the
+ * containers named `prefix…` before (an interrupted run leaves them, unlabelled ones made by
+ * a restore too) and after the file's tests.
+ */
+export function setUpBitnobiSuite(prefix: string): BitnobiSuite {
+  const suite = {} as BitnobiSuite;
+  beforeAll(async () => {
+    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: PROJECT_DIR, stdio: 'inherit' });
+    suite.rig = await startDockerRig();
+    suite.images = await ensureBitnobiImages(suite.rig.docker);
+    await removeContainersNamed(suite.rig.docker, prefix);
+    suite.tmp = await mkdtemp(join(tmpdir(), prefix));
+  });
+  afterAll(async () => {
+    if (suite.rig !== undefined) await removeContainersNamed(suite.rig.docker, prefix);
+    if (suite.tmp !== undefined) await rm(suite.tmp, { recursive: true, force: true });
+  });
+  return suite;
+}
 
 export interface BitnobiCase extends CliHome {
   /** The container's name, also the target's `container` option. */
