@@ -32,7 +32,8 @@ export async function backupBitnobi(ctx: BackupContext): Promise<BackupResult> {
   if (!ref.running) throw new AppError('plugin', `The Bitnobi container ${opts.container} is not running, so nothing was backed up. Start it (docker start ${opts.container}), run ./startScript.sh in it, and back up again.`);
   const { config } = await readContainer(engine, ref.id);
   const version = (await engine.exec(ref.id, ['cat', `${opts.home}/VERSION`], { allowFailure: true, signal: undefined }).catch(() => undefined))?.stdout.trim() || undefined;
-  await surveyWatchdogs(engine, ref.id, ctx.log);
+  // By name: its refusal names the container as the operator knows it.
+  await surveyWatchdogs(engine, opts.container, ctx.log);
   await waitForOwnMinute(ctx, engine, ref.id, opts);
   const before = await backupFolders(engine, ref.id, opts.backupDir);
 

@@ -18,7 +18,7 @@ import { AppError, errorMessage } from '../../../src-main/shared/app-error.js';
 import { PROBE, q } from './in-container.js';
 
 /** Where watchdogs keep their lease, step and log files, in the container. */
-export const WATCH_PREFIX = '/tmp/lifeboat-bitnobi-watch-';
+const WATCH_PREFIX = '/tmp/lifeboat-bitnobi-watch-';
 /** How often Lifeboat renews the lease. */
 const RENEW_MS = 2000;
 
@@ -170,16 +170,16 @@ export async function startWatchdog(engine: DockerEngine, opts: WatchdogOptions)
     }
   })();
 
+  const abandon = async (): Promise<void> => {
+    stop.abort();
+    await renewing;
+  };
   return {
     dir,
     step: (kind, command) => ['sh', '-c', q(STEP), 'step', q(dir), kind, q(command)].join(' '),
-    abandon: async () => {
-      stop.abort();
-      await renewing;
-    },
+    abandon,
     disarm: async () => {
-      stop.abort();
-      await renewing;
+      await abandon();
       const r = await engine.exec(opts.container, ['touch', `${dir}/disarmed`], { allowFailure: true, signal: undefined }).catch((e: unknown) => ({ code: null, stdout: '', stderr: errorMessage(e) }));
       if (r.code !== 0) opts.log.warn(`Could not disarm the watchdog in ${opts.container} (${r.stderr.trim()}); it will find Bitnobi answering and leave it be.`);
     },

@@ -91,6 +91,7 @@ describe('bitnobi: Lifeboat gone while Bitnobi is halted', () => {
     const refused = await runLifeboat(home, ['backup', 'bitnobi', ...pass(c)], { env: c.env });
     expect(refused.code, output(refused)).not.toBe(0);
     expect(output(refused)).toContain('Another Lifeboat job has halted this Bitnobi');
+    expect(output(refused)).toContain(`this Bitnobi (${c.name})`);
     expect(output(refused)).toContain('Try again in a minute');
 
     const { code, out } = await first.done;
